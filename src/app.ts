@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import type { Store } from 'express-session';
+import type { Config, VseeSettings } from './config';
+import type { Db } from './db/connection';
+import { createPassport } from './portal/passport';
+import { portalRoutes } from './portal/routes';
+import { absoluteLifetime, exposeNotice, sessionCookieName, sessionMiddleware } from './portal/sessions';
+import { BODY_LIMIT, requireFormBodies } from './web/body-guards';
+import { csrfProtection, exposeCsrfToken } from './web/csrf';
+import { errorHandler, notFound } from './web/errors';
+import { healthRoutes, type ReadinessCheck } from './web/health';
+import type { Logger } from './web/logger';
+import { requestLogging } from './web/request-logging';
+import { cspNonce, noStore, securityHeaders } from './web/security-headers';
+
+export interface AppDeps {
+  config: Config;
+  /** The VSee clinic in use: the real one from config, or the built-in sandbox's. */
+  vsee: VseeSettings;
+  db: Db;
+  logger: Logger;
+  sessionStore: Store;
+  readinessChecks?: ReadinessCheck[];
+  /** True once shutdown has begun: /readyz answers 503 so the load balancer stops sending traffic. */
+  isDraining?: () => boolean;
+}
+
+const ROOT = join(__dirname, '..');
+
+/** Builds the portal: middleware, routers, 404 and error handler. No I/O happens here. */
+export function createApp(deps: AppDeps): Express {
+  const { config, db, logger } = deps;
+  const app = express();
+  const secureCookies = config.env === 'production';
+  const cookieName = sessionCookieName(secureCookies);
+  const passport = createPassport(db);
+
+  app.disable('x-powered-by');
+  // A hop count, never `true`: with `true` any client could pick its own IP via X-Forwarded-For.
+  app.set('trust proxy', config.trustProxy);
+  app.set('views', join(ROOT, 'views'));
+  app.set('view engine', 'ejs');
+  app.set('view cache', config.env === 'production');
+
+  app.use(requestLogging(logger));
+  app.use(
+    cspNonce,
+    securityHeaders({ clinicOrigin: new URL(deps.vsee.clinicUrl).origin, isProduction: secureCookies }),
+  );
+  app.use(healthRoutes(deps.readinessChecks ?? [], deps.isDraining ?? (() => false)));
+  app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
+
+  app.use(noStore);
+  app.use(requireFormBodies, express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 50 }));
+  app.use(
+    sessionMiddleware({
+      store: deps.sessionStore,
+      secrets: config.sessionSecrets,
+      idleMs: config.sessionIdleMs,
+      secureCookies,
+    }),
+  );
+  app.use(absoluteLifetime(config.sessionAbsoluteMs));
+  app.use(passport.session());
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    res.locals.currentPath = req.path;
+    next();
+  });
+  app.use(exposeNotice);
+  app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
+
+  app.use(portalRoutes(db, passport, cookieName));
+
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,180 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+/** The clinic's VSee Clinic settings. Absent in `Config` means "use the built-in sandbox". */
+export interface VseeSettings {
+  /** API base with its path prefix kept, always ending in `/` (e.g. `https://api-acme.vsee.me/api_v3/`). */
+  apiUrl: string;
+  /** Patient-facing base with its path prefix kept, always ending in `/` (e.g. `https://acme.vsee.me/`). */
+  clinicUrl: string;
+  accountCode: string;
+  apiKey: string;
+  apiSecret: string;
+  roomCode: string;
+  providerId?: string;
+  adminToken?: string;
+  disableNavigation: boolean;
+  disableEmails: boolean;
+}
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  /** The portal's own origin + path, no trailing slash; used for links and the CSP, never the Host header. */
+  publicUrl: string;
+  /** First secret signs new cookies; the others still verify old ones (rotation). */
+  sessionSecrets: string[];
+  /** True when no SESSION_SECRET was given and one was made up for this process (development only). */
+  sessionSecretGenerated: boolean;
+  databaseUrl: string;
+  databasePoolSize: number;
+  redisUrl?: string;
+  /** Number of proxy hops in front of the portal whose X-Forwarded-* headers are believed. */
+  trustProxy: number;
+  sessionIdleMs: number;
+  sessionAbsoluteMs: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Undefined: no VSEE_* key was set, so the built-in sandbox stands in for VSee. */
+  vsee?: VseeSettings;
+  /** Port of the built-in sandbox when it is used (0 = any free port). */
+  sandboxPort: number;
+}
+
+/** Thrown when the environment is wrong; the message names every bad key. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
+const port = z.coerce.number().int().min(0).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const withSlash = (url: string) => (url.endsWith('/') ? url : `${url}/`);
+
+// Each key documents itself here and in .env.example; keep the two in step.
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  PUBLIC_URL: httpUrl.optional(),
+  SESSION_SECRET: z.string().optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
+    .default('sqlite:./data/portal.db'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  SESSION_IDLE_MINUTES: z.coerce
+    .number()
+    .positive()
+    .max(24 * 60)
+    .default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce
+    .number()
+    .positive()
+    .max(24 * 7)
+    .default(12),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  VSEE_API_URL: httpUrl.optional(),
+  VSEE_CLINIC_URL: httpUrl.optional(),
+  VSEE_ACCOUNT_CODE: z.string().min(1).optional(),
+  VSEE_API_KEY: z.string().min(1).optional(),
+  VSEE_API_SECRET: z.string().min(1).optional(),
+  VSEE_ROOM_CODE: z.string().min(1).optional(),
+  VSEE_PROVIDER_ID: z.string().regex(/^\d+$/, 'must be a numeric VSee user id').optional(),
+  VSEE_ADMIN_TOKEN: z.string().min(1).optional(),
+  VSEE_DISABLE_NAVIGATION: flag.default(false),
+  VSEE_DISABLE_EMAILS: flag.default(false),
+  SANDBOX_PORT: port.default(4000),
+});
+
+const REQUIRED_VSEE_KEYS = [
+  'VSEE_API_URL',
+  'VSEE_CLINIC_URL',
+  'VSEE_ACCOUNT_CODE',
+  'VSEE_API_KEY',
+  'VSEE_API_SECRET',
+  'VSEE_ROOM_CODE',
+] as const;
+
+/** Secrets that must never sign production cookies (copied from docs or too easy to guess). */
+const KNOWN_WEAK_SECRETS = new Set(['change-me', 'changeme', 'secret', 'keyboard cat', 'development']);
+const MIN_SECRET_LENGTH = 32;
+
+/** Reads and validates the environment once; throws ConfigError naming every bad key. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // An empty value (`KEY=` in a .env file) means "not set", as it does for most tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+
+  const secrets = (e.SESSION_SECRET ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (e.NODE_ENV === 'production') {
+    if (secrets.length === 0) problems.push('SESSION_SECRET: required in production');
+    for (const s of secrets) {
+      if (s.length < MIN_SECRET_LENGTH || KNOWN_WEAK_SECRETS.has(s.toLowerCase())) {
+        problems.push(`SESSION_SECRET: each secret must be at least ${MIN_SECRET_LENGTH} random characters`);
+        break;
+      }
+    }
+  }
+
+  const anyVsee = Object.keys(present).some(
+    (k) => k.startsWith('VSEE_') && k !== 'VSEE_DISABLE_NAVIGATION' && k !== 'VSEE_DISABLE_EMAILS',
+  );
+  let vsee: VseeSettings | undefined;
+  if (anyVsee || e.NODE_ENV === 'production') {
+    const missing = REQUIRED_VSEE_KEYS.filter((k) => e[k] === undefined);
+    for (const k of missing) {
+      problems.push(
+        e.NODE_ENV === 'production' && !anyVsee
+          ? `${k}: required in production (the built-in sandbox is for development only)`
+          : `${k}: required when any VSEE_* setting is given`,
+      );
+    }
+    if (missing.length === 0) {
+      vsee = {
+        apiUrl: withSlash(e.VSEE_API_URL!),
+        clinicUrl: withSlash(e.VSEE_CLINIC_URL!),
+        accountCode: e.VSEE_ACCOUNT_CODE!,
+        apiKey: e.VSEE_API_KEY!,
+        apiSecret: e.VSEE_API_SECRET!,
+        roomCode: e.VSEE_ROOM_CODE!,
+        providerId: e.VSEE_PROVIDER_ID,
+        adminToken: e.VSEE_ADMIN_TOKEN,
+        disableNavigation: e.VSEE_DISABLE_NAVIGATION,
+        disableEmails: e.VSEE_DISABLE_EMAILS,
+      };
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    publicUrl,
+    sessionSecrets: secrets.length > 0 ? secrets : [randomBytes(32).toString('hex')],
+    sessionSecretGenerated: secrets.length === 0,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    trustProxy: e.TRUST_PROXY,
+    sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+    sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    logLevel: e.LOG_LEVEL,
+    vsee,
+    sandboxPort: e.SANDBOX_PORT,
+  };
+}

@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Pool, types } from 'pg';
+import type { Database } from './schema';
+
+export type Db = Kysely<Database>;
+export type DbKind = 'sqlite' | 'postgres';
+
+export interface DbOptions {
+  poolSize?: number;
+  /** PostgreSQL only: run every statement in this schema (tests isolate themselves this way). */
+  searchPath?: string;
+}
+
+/** Which engine a DATABASE_URL selects. */
+export function dbKind(url: string): DbKind {
+  return url.startsWith('sqlite:') ? 'sqlite' : 'postgres';
+}
+
+// pg returns BIGINT (int8, e.g. COUNT) as a string to avoid precision loss; our counts are small.
+types.setTypeParser(20, (value) => Number(value));
+
+/** Opens a Kysely connection: `sqlite:PATH` (folder created) or `sqlite::memory:`, else PostgreSQL. */
+export function openDb(url: string, options: DbOptions = {}): Db {
+  if (dbKind(url) === 'sqlite') {
+    const path = url.slice('sqlite:'.length);
+    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    const database = new SQLite(path === ':memory:' ? ':memory:' : resolve(path));
+    // WAL lets readers proceed while one writer commits; busy_timeout waits instead of failing.
+    database.pragma('journal_mode = WAL');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('foreign_keys = ON');
+    return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+  const pool = new Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
+  });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+/** Cheap round trip for readiness checks. */
+export async function pingDb(db: Db): Promise<void> {
+  await sql`select 1`.execute(db);
+}

@@ -1,0 +1,139 @@
+import type { NextFunction, Request, Response } from 'express';
+import { recordAudit } from '../audit/audit-log';
+import type { Db } from '../db/connection';
+import type { PortalPassport } from './passport';
+import { parseForm } from '../web/forms';
+import { safeReturnTo } from '../web/return-to';
+import { createAccount, EmailTakenError, type Patient } from './accounts';
+import { loginSchema, signupSchema } from './forms';
+
+// One message for "no such email" and "wrong password": which one it was is nobody's business.
+export const LOGIN_FAILED = 'That email and password do not match an account. Check both and try again.';
+
+function auditContext(req: Request) {
+  return { requestId: String(req.id), ip: req.ip ?? null };
+}
+
+/**
+ * Logs the patient in on a fresh session (passport regenerates it: no fixation), carrying over only
+ * a validated `returnTo`, then sends them on.
+ */
+function loginAndRedirect(
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  patient: Patient,
+  fallback = '/',
+): void {
+  const returnTo = safeReturnTo(req.session.returnTo);
+  req.login(patient, (err) => {
+    if (err) return next(err);
+    req.session.loggedInAt = Date.now();
+    res.redirect(303, returnTo ?? fallback);
+  });
+}
+
+export function authHandlers(db: Db, passport: PortalPassport, cookieName: string) {
+  return {
+    showSignup(req: Request, res: Response): void {
+      if (req.user) return res.redirect(303, '/');
+      res.render('signup', { title: 'Create your account', values: {}, errors: {} });
+    },
+
+    async signup(req: Request, res: Response, next: NextFunction): Promise<void> {
+      const form = parseForm(signupSchema, req.body);
+      if (!form.ok) {
+        res
+          .status(400)
+          .render('signup', { title: 'Create your account', values: form.values, errors: form.errors });
+        return;
+      }
+      const { first_name, last_name, dob, email, password } = form.data;
+      try {
+        const patient = await createAccount(
+          db,
+          { firstName: first_name, lastName: last_name, dob, email },
+          password,
+        );
+        await recordAudit(db, {
+          accountId: patient.id,
+          action: 'signup',
+          outcome: 'success',
+          ...auditContext(req),
+        });
+        loginAndRedirect(req, res, next, patient);
+      } catch (error) {
+        if (!(error instanceof EmailTakenError)) throw error;
+        const { password: _omit, ...values } = form.data;
+        res
+          .status(409)
+          .render('signup', { title: 'Create your account', values, errors: {}, emailTaken: true });
+      }
+    },
+
+    showLogin(req: Request, res: Response): void {
+      if (req.user) return res.redirect(303, '/');
+      res.render('login', {
+        title: 'Log in',
+        values: {},
+        errors: {},
+        loggedOut: req.query.logged_out === '1',
+      });
+    },
+
+    login(req: Request, res: Response, next: NextFunction): void {
+      const form = parseForm(loginSchema, req.body);
+      if (!form.ok) {
+        res.status(400).render('login', { title: 'Log in', values: form.values, errors: form.errors });
+        return;
+      }
+      passport.authenticate('local', { session: false }, (err: unknown, patient: Patient | false) => {
+        if (err) return next(err);
+        if (!patient) {
+          recordAudit(db, {
+            accountId: null,
+            action: 'login',
+            outcome: 'failure',
+            ...auditContext(req),
+          }).then(() => {
+            res.status(401).render('login', {
+              title: 'Log in',
+              values: { email: form.data.email },
+              errors: {},
+              failed: LOGIN_FAILED,
+            });
+          }, next);
+          return;
+        }
+        recordAudit(db, {
+          accountId: patient.id,
+          action: 'login',
+          outcome: 'success',
+          ...auditContext(req),
+        }).then(() => loginAndRedirect(req, res, next, patient), next);
+      })(req, res, next);
+    },
+
+    /**
+     * POST only (a GET logout can be triggered by any image tag). The stored session is destroyed,
+     * the cookie cleared, and the browser told to drop what it cached of our pages.
+     */
+    logout(req: Request, res: Response, next: NextFunction): void {
+      const accountId = req.user?.id ?? null;
+      req.logout((err) => {
+        if (err) return next(err);
+        req.session.destroy((destroyErr) => {
+          if (destroyErr) return next(destroyErr);
+          recordAudit(db, { accountId, action: 'logout', outcome: 'success', ...auditContext(req) }).then(
+            () => {
+              res.clearCookie(cookieName, { path: '/' });
+              res.set('Clear-Site-Data', '"cache"');
+              res.redirect(303, '/login?logged_out=1');
+            },
+            next,
+          );
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import { Router } from 'express';
+import type { Db } from '../db/connection';
+import type { PortalPassport } from './passport';
+import { authHandlers } from './auth-handlers';
+import { profileHandlers } from './profile-handlers';
+import { requireLogin } from './require-login';
+
+/** The portal's own pages: home, accounts and profile. */
+export function portalRoutes(db: Db, passport: PortalPassport, cookieName: string): Router {
+  const auth = authHandlers(db, passport, cookieName);
+  const profile = profileHandlers(db);
+  const router = Router();
+
+  router.get('/', (req, res) => {
+    if (req.user) res.render('dashboard', { title: 'Your dashboard' });
+    else res.render('home', { title: 'Welcome' });
+  });
+
+  router.get('/signup', auth.showSignup);
+  router.post('/signup', auth.signup);
+  router.get('/login', auth.showLogin);
+  router.post('/login', auth.login);
+  router.post('/logout', auth.logout);
+
+  router.get('/profile', requireLogin, profile.show);
+  router.post('/profile', requireLogin, profile.update);
+  router.post('/profile/password', requireLogin, profile.changePassword);
+
+  return router;
+}

@@ -1,0 +1,92 @@
+import session, { type SessionData } from 'express-session';
+import type { Db } from '../db/connection';
+
+type Callback<T = void> = (err?: unknown, value?: T) => void;
+
+const PRUNE_EVERY_MS = 60_000;
+const DEFAULT_TTL_MS = 24 * 3_600_000;
+
+function expiryOf(sess: SessionData): string {
+  const expires = sess.cookie?.expires;
+  const when = expires ? new Date(expires) : new Date(Date.now() + DEFAULT_TTL_MS);
+  return when.toISOString();
+}
+
+/**
+ * express-session store on the portal's own database (SQLite or PostgreSQL through Kysely), so a
+ * default install needs no Redis and keeps logins across restarts. Expired rows are ignored on read
+ * and removed at most once a minute, piggy-backing on writes: no timer to start or stop.
+ */
+export class DbSessionStore extends session.Store {
+  private lastPrune = 0;
+
+  constructor(private readonly db: Db) {
+    super();
+  }
+
+  override get(sid: string, callback: Callback<SessionData | null>): void {
+    this.db
+      .selectFrom('sessions')
+      .select(['sess', 'expires_at'])
+      .where('sid', '=', sid)
+      .executeTakeFirst()
+      .then((row) => {
+        if (!row || row.expires_at <= new Date().toISOString()) return callback(undefined, null);
+        callback(undefined, JSON.parse(row.sess) as SessionData);
+      }, callback);
+  }
+
+  override set(sid: string, sess: SessionData, callback?: Callback): void {
+    const values = { sid, sess: JSON.stringify(sess), expires_at: expiryOf(sess) };
+    this.db
+      .insertInto('sessions')
+      .values(values)
+      .onConflict((oc) => oc.column('sid').doUpdateSet({ sess: values.sess, expires_at: values.expires_at }))
+      .execute()
+      .then(() => this.pruneNowAndThen())
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
+  }
+
+  override destroy(sid: string, callback?: Callback): void {
+    this.db
+      .deleteFrom('sessions')
+      .where('sid', '=', sid)
+      .execute()
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
+  }
+
+  /** Extends the expiry only: a rolling session stays alive without rewriting its data. */
+  override touch(sid: string, sess: SessionData, callback?: Callback): void {
+    this.db
+      .updateTable('sessions')
+      .set({ expires_at: expiryOf(sess) })
+      .where('sid', '=', sid)
+      .execute()
+      .then(
+        () => callback?.(),
+        (err: unknown) => callback?.(err),
+      );
+  }
+
+  /** Removes expired rows; exposed for tests and for `db:migrate`-style maintenance. */
+  async prune(): Promise<number> {
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where('expires_at', '<=', new Date().toISOString())
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
+  private async pruneNowAndThen(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastPrune < PRUNE_EVERY_MS) return;
+    this.lastPrune = now;
+    await this.prune();
+  }
+}

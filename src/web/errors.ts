@@ -1,0 +1,106 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Logger } from './logger';
+import { CSRF_ERROR_CODE } from './csrf';
+
+/** What the patient is told about a failure: plain words and a next step, never internals. */
+export interface ErrorView {
+  status: number;
+  title: string;
+  message: string;
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  retryAfter?: number;
+}
+
+/** Maps one family of errors (e.g. VseeError) to a page; returns undefined for errors it does not know. */
+export type ErrorDescriber = (err: unknown) => ErrorView | undefined;
+
+function httpStatusOf(err: unknown): number | undefined {
+  const status =
+    (err as { status?: unknown; statusCode?: unknown } | null)?.status ??
+    (err as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : undefined;
+}
+
+/** Errors raised by Express, body-parser and our middleware, described for patients. */
+export const describeHttpError: ErrorDescriber = (err) => {
+  if ((err as { code?: unknown })?.code === CSRF_ERROR_CODE) {
+    return {
+      status: 403,
+      title: 'This form has expired',
+      message:
+        'For your safety, forms only work for a while and only from this site. Go back, reload the page and try again.',
+    };
+  }
+  switch (httpStatusOf(err)) {
+    case 400:
+      return { status: 400, title: 'We could not read that request', message: 'Go back and try again.' };
+    case 413:
+      return {
+        status: 413,
+        title: 'That was too much to send',
+        message: 'Please shorten what you typed and try again.',
+      };
+    case 415:
+      return {
+        status: 415,
+        title: 'We could not read that request',
+        message: 'Please use the form on this site.',
+      };
+    case 429:
+      return { status: 429, title: 'Too many attempts', message: 'Please wait a little and try again.' };
+    default:
+      return undefined;
+  }
+};
+
+const INTERNAL: ErrorView = {
+  status: 500,
+  title: 'Something went wrong on our side',
+  message:
+    'Please try again in a moment. If it keeps happening, call the clinic and give them the reference below.',
+};
+
+/** Last middleware but one: a friendly 404 page. */
+export function notFound(_req: Request, res: Response): void {
+  res.status(404).render('not-found', { title: 'Page not found' });
+}
+
+/**
+ * The one place errors become pages. The page gets a reference id (the request id); the log line
+ * under that id gets the detail. Stacks and upstream messages never reach the page.
+ */
+export function errorHandler(logger: Logger, describers: ErrorDescriber[] = []) {
+  // Express recognises error handlers by their four parameters.
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const view =
+      [...describers, describeHttpError].reduce<ErrorView | undefined>(
+        (found, d) => found ?? d(err),
+        undefined,
+      ) ?? INTERNAL;
+    const ref = String(req.id ?? 'unknown');
+    const log = (req.log as Logger | undefined) ?? logger;
+    if (view.status >= 500) log.error({ err, ref }, 'request failed');
+    else
+      log.warn(
+        { ref, status: view.status, reason: err instanceof Error ? err.name : typeof err },
+        view.title,
+      );
+
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    res.status(view.status);
+    res.set('Cache-Control', 'no-store');
+    if (view.retryAfter !== undefined) res.set('Retry-After', String(view.retryAfter));
+    res.render('error', { title: view.title, view, ref }, (renderError, html) => {
+      // If the error page itself cannot render, still answer in plain text: never hang, never leak.
+      if (renderError) {
+        log.error({ err: renderError, ref }, 'error page failed to render');
+        res.type('text/plain').send(`${view.title}. Reference: ${ref}`);
+        return;
+      }
+      res.send(html);
+    });
+  };
+}

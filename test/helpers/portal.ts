@@ -1,0 +1,97 @@
+import type { Express } from 'express';
+import type { Store } from 'express-session';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { type Config, loadConfig, type VseeSettings } from '../../src/config';
+import type { Db } from '../../src/db/connection';
+import { DbSessionStore } from '../../src/portal/session-store';
+import { createLogger, type Logger } from '../../src/web/logger';
+import { csrfFrom } from './html';
+
+/** A config for tests: development defaults plus the given environment keys. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+}
+
+/** VSee settings for tests that never reach VSee (nothing listens on port 9, the discard port). */
+export const UNREACHABLE_VSEE: VseeSettings = {
+  apiUrl: 'http://127.0.0.1:9/vc/next/api_v3/',
+  clinicUrl: 'http://127.0.0.1:9/vc/next/',
+  accountCode: 'test',
+  apiKey: 'test-key',
+  apiSecret: 'test-secret',
+  roomCode: 'test-room',
+  disableNavigation: false,
+  disableEmails: false,
+};
+
+export interface TestPortalOptions {
+  db: Db;
+  config?: Config;
+  vsee?: VseeSettings;
+  sessionStore?: Store;
+  logger?: Logger;
+}
+
+/** The real app, built as server.ts builds it, on the given database. */
+export function buildPortal(options: TestPortalOptions): Express {
+  const config = options.config ?? testConfig();
+  return createApp({
+    config,
+    vsee: options.vsee ?? UNREACHABLE_VSEE,
+    db: options.db,
+    logger: options.logger ?? createLogger('silent'),
+    sessionStore: options.sessionStore ?? new DbSessionStore(options.db),
+  });
+}
+
+export interface PatientFields {
+  first_name: string;
+  last_name: string;
+  dob: string;
+  email: string;
+  password: string;
+}
+
+let counter = 0;
+/** A valid, unique sign-up form. */
+export function newPatient(overrides: Partial<PatientFields> = {}): PatientFields {
+  counter += 1;
+  return {
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    dob: '1985-12-10',
+    email: `ada.${process.pid}.${counter}.${Date.now()}@example.test`,
+    password: 'correct horse battery staple',
+    ...overrides,
+  };
+}
+
+type Agent = ReturnType<typeof request.agent>;
+
+/** Fetches a page and returns its CSRF token (the agent keeps the session cookie). */
+export async function csrfOf(agent: Agent, path: string): Promise<string> {
+  const page = await agent.get(path).expect(200);
+  return csrfFrom(page.text);
+}
+
+/** Signs a patient up through the real form; returns the response (303 to / on success). */
+export async function signUp(agent: Agent, fields: PatientFields) {
+  const _csrf = await csrfOf(agent, '/signup');
+  return agent
+    .post('/signup')
+    .type('form')
+    .send({ ...fields, _csrf });
+}
+
+/** Logs in through the real form. */
+export async function logIn(agent: Agent, email: string, password: string) {
+  const _csrf = await csrfOf(agent, '/login');
+  return agent.post('/login').type('form').send({ email, password, _csrf });
+}
+
+/** Logs out with the POST form from the header. */
+export async function logOut(agent: Agent) {
+  const _csrf = await csrfOf(agent, '/');
+  return agent.post('/logout').type('form').send({ _csrf });
+}

@@ -1,0 +1,100 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+const REAL_VSEE = {
+  VSEE_API_URL: 'https://api-acme.vsee.me/api_v3',
+  VSEE_CLINIC_URL: 'https://acme.vsee.me/vc/next',
+  VSEE_ACCOUNT_CODE: 'acme',
+  VSEE_API_KEY: 'k',
+  VSEE_API_SECRET: 's',
+  VSEE_ROOM_CODE: 'room1',
+};
+const STRONG_SECRET = 'x'.repeat(16) + 'y'.repeat(16) + 'z';
+
+function errorOf(env: Record<string, string>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('configuration', () => {
+  it('with an empty environment, uses the documented defaults and the built-in sandbox', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      publicUrl: 'http://localhost:3000',
+      databaseUrl: 'sqlite:./data/portal.db',
+      redisUrl: undefined,
+      trustProxy: 0,
+      sessionIdleMs: 30 * 60_000,
+      sessionAbsoluteMs: 12 * 3_600_000,
+      logLevel: 'info',
+      vsee: undefined,
+      sessionSecretGenerated: true,
+    });
+    expect(config.sessionSecrets[0]).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['LOG_LEVEL', 'loud'],
+    ['TRUST_PROXY', 'true'],
+    ['VSEE_DISABLE_EMAILS', 'yes'],
+    ['PUBLIC_URL', 'not a url'],
+  ])('when %s=%s, refuses with a message naming the key', (key, value) => {
+    expect(errorOf({ [key]: value })).toContain(key);
+  });
+
+  it('in production, refuses to start without SESSION_SECRET', () => {
+    expect(errorOf({ NODE_ENV: 'production', ...REAL_VSEE })).toContain(
+      'SESSION_SECRET: required in production',
+    );
+  });
+
+  it.each(['short', 'keyboard cat'])('in production, refuses a weak SESSION_SECRET (%s)', (secret) => {
+    expect(errorOf({ NODE_ENV: 'production', SESSION_SECRET: secret, ...REAL_VSEE })).toContain(
+      'SESSION_SECRET',
+    );
+  });
+
+  it('in production, refuses to fall back to the sandbox', () => {
+    expect(errorOf({ NODE_ENV: 'production', SESSION_SECRET: STRONG_SECRET })).toContain(
+      'VSEE_API_URL: required in production',
+    );
+  });
+
+  it('when only some VSEE_* keys are given, names each missing one', () => {
+    const message = errorOf({ VSEE_API_URL: 'https://api.vsee.me/api_v3/' });
+    for (const key of [
+      'VSEE_CLINIC_URL',
+      'VSEE_ACCOUNT_CODE',
+      'VSEE_API_KEY',
+      'VSEE_API_SECRET',
+      'VSEE_ROOM_CODE',
+    ]) {
+      expect(message).toContain(key);
+    }
+  });
+
+  it('with real VSee settings, keeps each URL path prefix and adds the trailing slash', () => {
+    const config = loadConfig({
+      ...REAL_VSEE,
+      VSEE_DISABLE_NAVIGATION: '1',
+      SESSION_SECRET: `${STRONG_SECRET},old-secret`,
+    });
+    expect(config.vsee).toMatchObject({
+      apiUrl: 'https://api-acme.vsee.me/api_v3/',
+      clinicUrl: 'https://acme.vsee.me/vc/next/',
+      disableNavigation: true,
+      disableEmails: false,
+    });
+    expect(config.sessionSecrets).toEqual([STRONG_SECRET, 'old-secret']);
+  });
+});
