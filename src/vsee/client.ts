@@ -1,0 +1,314 @@
+import type http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { VseeSettings } from '../config';
+import { interpretAnswer } from './answers';
+import { VseeError, isVseeError, type VseeEndpoint } from './errors';
+import { withRetries, type RetryPolicy } from './retry';
+import { availabilityAnswer, intakeAnswer, roomAnswer, ssoAnswer, visitAnswer } from './schemas';
+import { createAgent, createHttp, errorFromTransport } from './transport';
+import type {
+  AppointmentInput,
+  AvailabilityQuery,
+  Intake,
+  IntakeInput,
+  PatientIdentity,
+  Room,
+  Slot,
+  SsoSession,
+  VisitInput,
+  VseeVisit,
+} from './types';
+
+export interface VseeClientOptions {
+  logger?: Logger;
+  /** connectMs: TCP (+TLS) connect, default 2000. callMs: one HTTP exchange, default 5000 (SECURITY O1). */
+  timeouts?: { connectMs?: number; callMs?: number };
+  /** Sockets kept open to VSee per portal process, default 50. */
+  maxSockets?: number;
+  /** GETs only: attempts in all (default 3 = at most 2 retries) and the backoff base (default 100 ms). */
+  retry?: { attempts?: number; baseDelayMs?: number };
+}
+
+type Auth = { kind: 'apiKey' } | { kind: 'token'; token: string } | { kind: 'public' };
+
+interface Call<T> {
+  method: 'GET' | 'POST';
+  endpoint: VseeEndpoint;
+  /** Relative to the API base, no leading '/', so the base's path prefix is kept. */
+  path: string;
+  auth: Auth;
+  body?: Record<string, unknown>;
+  query?: Record<string, string | number | undefined>;
+  answer: z.ZodType<T>;
+  signal?: AbortSignal;
+}
+
+const SSO_MEMBER_TYPE = 200;
+const INTAKE_TYPE = { walkin: 1, scheduled: 2 } as const;
+
+/** The portal's only way to VSee Clinic: one typed method per endpoint; every failure is a VseeError. */
+export class VseeClient {
+  private readonly apiBase: URL;
+  private readonly agent: http.Agent;
+  private readonly http: AxiosInstance;
+  private readonly callMs: number;
+  private readonly retry: RetryPolicy;
+  private readonly logger?: Logger;
+
+  constructor(
+    private readonly settings: VseeSettings,
+    options: VseeClientOptions = {},
+  ) {
+    this.apiBase = new URL(settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/`);
+    this.callMs = options.timeouts?.callMs ?? 5_000;
+    this.retry = {
+      attempts: Math.max(1, options.retry?.attempts ?? 3),
+      baseDelayMs: options.retry?.baseDelayMs ?? 100,
+    };
+    this.logger = options.logger;
+    const connectMs = options.timeouts?.connectMs ?? 2_000;
+    this.agent = createAgent(this.apiBase, { connectMs, maxSockets: options.maxSockets ?? 50 });
+    this.http = createHttp(this.agent);
+  }
+
+  /** POST users/sso: finds (by `code`) or creates the patient's VSee user and mints a user token. */
+  async ssoLogin(patient: PatientIdentity, signal?: AbortSignal): Promise<SsoSession> {
+    if (!patient.code || patient.code.includes('@')) {
+      throw new TypeError('SSO code must be an opaque account id');
+    }
+    // Exactly these fields (SECURITY L3): nothing about the patient that VSee does not need.
+    const body = {
+      first_name: patient.firstName,
+      last_name: patient.lastName,
+      dob: patient.dob,
+      email: patient.email,
+      type: SSO_MEMBER_TYPE,
+      code: patient.code,
+      disable_emails: this.settings.disableEmails ? 1 : undefined,
+    };
+    return this.post('users/sso', 'users/sso', { kind: 'apiKey' }, body, ssoAnswer, signal);
+  }
+
+  /** POST intakes: the intake a walk-in, appointment or e-consult is built from. */
+  async createIntake(input: IntakeInput, patientToken: string, signal?: AbortSignal): Promise<Intake> {
+    const body = {
+      room_code: this.settings.roomCode,
+      type: input.kind ? INTAKE_TYPE[input.kind] : undefined,
+      member_id: input.memberId,
+      reason_for_visit: input.reasonForVisit,
+      provider_id: input.providerId ?? this.settings.providerId,
+    };
+    return this.post('intakes', 'intakes', token(patientToken), body, intakeAnswer, signal);
+  }
+
+  /** POST visits/add_walkin: puts the patient in the waiting room now. Never retried (not idempotent). */
+  async addWalkin(input: VisitInput, patientToken: string, signal?: AbortSignal): Promise<VseeVisit> {
+    const body = {
+      intake_id: input.intakeId,
+      room_code: this.settings.roomCode,
+      provider_id: input.providerId ?? this.settings.providerId,
+    };
+    return this.post(
+      'visits/add_walkin',
+      'visits/add_walkin',
+      token(patientToken),
+      body,
+      visitAnswer,
+      signal,
+    );
+  }
+
+  /** GET availability: open slots between two Unix times, earliest first. */
+  async listAvailability(
+    query: AvailabilityQuery,
+    patientToken: string,
+    signal?: AbortSignal,
+  ): Promise<Slot[]> {
+    return this.send({
+      method: 'GET',
+      endpoint: 'availability',
+      path: 'availability',
+      auth: token(patientToken),
+      query: {
+        start: query.start,
+        end: query.end,
+        room_code: this.settings.roomCode,
+        member_id: query.memberId,
+        duration: query.duration,
+        provider_id: query.providerId ?? this.settings.providerId,
+        consultation_id: query.consultationId,
+        intake_id: query.intakeId,
+      },
+      answer: availabilityAnswer,
+      signal,
+    });
+  }
+
+  /**
+   * POST visits: books a slot. The answer's `oneTimeToken` may be missing (its field name is
+   * unconfirmed, VSEE_API.md §5); the visit exists anyway, so the flow decides, not this method.
+   */
+  async createAppointment(
+    input: AppointmentInput,
+    patientToken: string,
+    signal?: AbortSignal,
+  ): Promise<VseeVisit> {
+    const body = {
+      intake_id: input.intakeId,
+      room_code: this.settings.roomCode,
+      provider_id: input.providerId,
+      member_id: input.memberId,
+      start: input.start,
+      end: input.end,
+      timezone: input.timezone,
+    };
+    return this.post('visits', 'visits', token(patientToken), body, visitAnswer, signal);
+  }
+
+  /** POST visits/add_econsult: an asynchronous visit any provider of the room may accept. */
+  async addEconsult(input: VisitInput, patientToken: string, signal?: AbortSignal): Promise<VseeVisit> {
+    const body = {
+      intake_id: input.intakeId,
+      room_code: this.settings.roomCode,
+      provider_id: input.providerId,
+    };
+    return this.post(
+      'visits/add_econsult',
+      'visits/add_econsult',
+      token(patientToken),
+      body,
+      visitAnswer,
+      signal,
+    );
+  }
+
+  /** GET visits/{id}: with the admin token when configured, else the visit's patient's token. */
+  async getVisit(id: string, patientToken?: string, signal?: AbortSignal): Promise<VseeVisit> {
+    const apiToken = this.settings.adminToken ?? patientToken;
+    if (!apiToken) throw new TypeError('getVisit needs a patient token when no admin token is configured');
+    return this.send({
+      method: 'GET',
+      endpoint: 'visits/:id',
+      path: `visits/${pathSegment(id, 'visits/:id')}`,
+      auth: token(apiToken),
+      answer: visitAnswer,
+      signal,
+    });
+  }
+
+  /** GET rooms/{code}: the room's public settings (defaults to the configured room). */
+  async getRoom(code: string = this.settings.roomCode, signal?: AbortSignal): Promise<Room> {
+    const path = `rooms/${pathSegment(code, 'rooms/:code')}`;
+    return this.send({
+      method: 'GET',
+      endpoint: 'rooms/:code',
+      path,
+      auth: { kind: 'public' },
+      answer: roomAnswer,
+      signal,
+    });
+  }
+
+  /** Closes the pooled sockets; the client must not be used afterwards. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private post<T>(
+    endpoint: VseeEndpoint,
+    path: string,
+    auth: Auth,
+    body: Record<string, unknown>,
+    answer: z.ZodType<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return this.send({ method: 'POST', endpoint, path, auth, body, answer, signal });
+  }
+
+  /**
+   * Every call goes through here (a circuit breaker will wrap it). Only GETs are retried: a POST
+   * that timed out may have created a visit, so the flow reconciles instead (SECURITY O2).
+   */
+  private send<T>(call: Call<T>): Promise<T> {
+    const attempts = call.method === 'GET' ? this.retry.attempts : 1;
+    const policy = { ...this.retry, attempts };
+    return withRetries(call.endpoint, policy, (n) => this.attempt(call, n), call.signal);
+  }
+
+  private async attempt<T>(call: Call<T>, attempt: number): Promise<T> {
+    const started = performance.now();
+    const callTimer = AbortSignal.timeout(this.callMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, callTimer]) : callTimer;
+    let status: number | undefined;
+    let outcome = 'ok';
+    try {
+      const response = await this.http.request<string>({
+        method: call.method,
+        url: this.urlFor(call.path, call.query),
+        headers: this.headersFor(call),
+        // JSON, not form encoding: the contract accepts it (customportal demos), it keeps numbers
+        // and strings apart, and one body format means one thing for the sandbox to check.
+        data: call.body ? withoutUndefined(call.body) : undefined,
+        signal,
+      });
+      status = response.status;
+      const raw = { status, retryAfter: response.headers['retry-after'], text: response.data };
+      return interpretAnswer(call.endpoint, raw, call.answer);
+    } catch (error) {
+      const vseeError = isVseeError(error)
+        ? error
+        : errorFromTransport(call.endpoint, error, {
+            callerAborted: call.signal?.aborted ?? false,
+            callTimedOut: callTimer.aborted,
+          });
+      outcome = vseeError.kind;
+      throw vseeError;
+    } finally {
+      // One line per call; never the URL (ids, query), headers or bodies (SECURITY L1).
+      const ms = Math.round(performance.now() - started);
+      this.logger?.debug(
+        { vsee: { endpoint: call.endpoint, method: call.method, attempt, status, ms, outcome } },
+        'vsee call',
+      );
+    }
+  }
+
+  private urlFor(path: string, query: Call<unknown>['query']): string {
+    if (path.startsWith('/')) throw new Error('VSee paths are relative to the API base');
+    const url = new URL(path, this.apiBase);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.href;
+  }
+
+  private headersFor(call: Call<unknown>): Record<string, string> {
+    const headers: Record<string, string> = { 'X-AccountCode': this.settings.accountCode };
+    if (call.body) headers['Content-Type'] = 'application/json';
+    if (call.auth.kind === 'apiKey') {
+      headers['X-ApiKey'] = this.settings.apiKey;
+      headers['X-ApiSecret'] = this.settings.apiSecret;
+    } else if (call.auth.kind === 'token') {
+      headers['X-ApiToken'] = call.auth.token;
+    }
+    return headers;
+  }
+}
+
+function token(value: string): Auth {
+  if (!value) throw new TypeError('a VSee token is required');
+  return { kind: 'token', token: value };
+}
+
+/** An id as one path segment: encoded, and never '.' or '..', which URL resolution would eat. */
+function pathSegment(id: string, endpoint: VseeEndpoint): string {
+  if (!id || id === '.' || id === '..') throw new VseeError('bad_response', endpoint, { retryable: false });
+  return encodeURIComponent(id);
+}
+
+function withoutUndefined(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
