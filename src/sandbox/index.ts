@@ -1,0 +1,11 @@
+/** The VSee sandbox: a local stand-in for VSee Clinic (docs/sandbox.md). */
+export { SANDBOX_CREDENTIALS } from './credentials';
+export { createSandbox, DEFAULT_API_PREFIX, DEFAULT_CLINIC_PREFIX } from './create-sandbox';
+export { startSandbox } from './start-sandbox';
+export { startEmbeddedSandbox } from './embedded';
+export { ENDPOINTS, KnobError, SandboxKnobs } from './knobs';
+export type { EndpointName, FailureMode, FailureSpec, KnobTarget } from './knobs';
+export { SandboxState, TransitionError } from './state';
+export type { VisitAction } from './visit-lifecycle';
+export type * from './models';
+export type { RunningSandbox, Sandbox, SandboxOptions, SandboxRequest } from './types';

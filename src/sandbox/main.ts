@@ -1,0 +1,46 @@
+import { loadConfig } from '../config';
+import { createLogger } from '../web/logger';
+import { SANDBOX_CREDENTIALS } from './credentials';
+import { startSandbox } from './start-sandbox';
+
+/** `npm run sandbox`: the sandbox alone on SANDBOX_PORT (default 4000), with its URLs and credentials printed. */
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel === 'silent' ? 'info' : config.logLevel);
+  const sandbox = await startSandbox({ port: config.sandboxPort, logger });
+  const c = SANDBOX_CREDENTIALS;
+  // The credentials go in the message text on purpose: they are fake, and the logger redacts such keys.
+  logger.info(`VSee sandbox listening: API ${sandbox.vsee.apiUrl} · clinic ${sandbox.vsee.clinicUrl}`);
+  logger.info(
+    `Provider console: ${sandbox.vsee.clinicUrl}providers/dashboard · knobs: ${sandbox.url}/_sandbox/`,
+  );
+  logger.info(
+    `Sandbox credentials (fake): X-AccountCode=${c.accountCode} X-ApiKey=${c.apiKey} ` +
+      `X-ApiSecret=${c.apiSecret} room_code=${c.roomCode} admin X-ApiToken=${c.adminToken}`,
+  );
+  logger.info(
+    `Portal settings for this sandbox: VSEE_API_URL=${sandbox.vsee.apiUrl} VSEE_CLINIC_URL=${sandbox.vsee.clinicUrl} ` +
+      `VSEE_ACCOUNT_CODE=${c.accountCode} VSEE_API_KEY=${c.apiKey} VSEE_API_SECRET=${c.apiSecret} ` +
+      `VSEE_ROOM_CODE=${c.roomCode} VSEE_ADMIN_TOKEN=${c.adminToken}`,
+  );
+  logger.info('Walk-through: docs/sandbox.md. Stop with Ctrl+C.');
+
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'VSee sandbox stopping');
+    sandbox.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(
+      `VSee sandbox failed to start: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,47 @@
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { VseeSettings } from '../config';
+import type { SandboxState } from './state';
+import type { SandboxKnobs } from './knobs';
+import type { SandboxRequest } from './request-log';
+
+export type { SandboxRequest };
+
+/** How a sandbox is built; every option has a default that matches the real VSee layout. */
+export interface SandboxOptions {
+  /** Where the REST API lives (default `/vc/next/api_v3/`, like VSee staging). */
+  apiPrefix?: string;
+  /** Where the patient-facing pages live (default `/vc/next/`). */
+  clinicPrefix?: string;
+  /** Mints SSO tokens (default: 32 random hex). Tests pass `() => \`CANARY-${randomUUID()}\`` to find leaks. */
+  tokenFactory?: () => string;
+  /** Lifetime of an SSO token (default 86400, VSEE_API.md §1). */
+  tokenTtlSeconds?: number;
+  /** Millisecond clock, injectable for expiry and availability tests (default Date.now). */
+  now?: () => number;
+  /** Optional; the sandbox never logs tokens or secrets. */
+  logger?: Logger;
+  /** Reserved for a later issue (webhooks); ignored today. */
+  webhook?: unknown;
+}
+
+/** A sandbox app with its state, fault knobs and request log; nothing is listening yet. */
+export interface Sandbox {
+  app: Express;
+  state: SandboxState;
+  knobs: SandboxKnobs;
+  requestLog: { entries(): SandboxRequest[]; clear(): void };
+  /** VseeSettings for a portal talking to this sandbox at `baseUrl` (e.g. `http://127.0.0.1:4000`). */
+  settings(baseUrl: string): VseeSettings;
+}
+
+/** A sandbox listening on a real port. */
+export interface RunningSandbox extends Sandbox {
+  /** `http://HOST:PORT`, no trailing slash. */
+  url: string;
+  vsee: VseeSettings;
+  /** TCP connections accepted so far, for keep-alive checks. */
+  connectionsAccepted(): number;
+  /** Stops listening and destroys every open socket, idle keep-alive and hung ones included. */
+  close(): Promise<void>;
+}
