@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Store } from 'express-session';
+import { describeClinicError } from './clinic/errors';
+import { clinicRoutes } from './clinic/routes';
 import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
 import { createPassport } from './portal/passport';
@@ -13,11 +15,14 @@ import { healthRoutes, type ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
 import { requestLogging } from './web/request-logging';
 import { cspNonce, noStore, securityHeaders } from './web/security-headers';
+import type { VseeClient } from './vsee';
 
 export interface AppDeps {
   config: Config;
   /** The VSee clinic in use: the real one from config, or the built-in sandbox's. */
   vsee: VseeSettings;
+  /** The client for that clinic (one per process: it holds the keep-alive connection pool). */
+  vseeClient: VseeClient;
   db: Db;
   logger: Logger;
   sessionStore: Store;
@@ -72,8 +77,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
   app.use(portalRoutes(db, passport, cookieName));
+  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }));
 
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, [describeClinicError]));
   return app;
 }

@@ -90,6 +90,9 @@ const schema = z.object({
   SANDBOX_PORT: port.default(4000),
 });
 
+/** Every environment key the portal reads (documented one by one in .env.example). */
+export const CONFIG_KEYS = Object.keys(schema.shape);
+
 const REQUIRED_VSEE_KEYS = [
   'VSEE_API_URL',
   'VSEE_CLINIC_URL',

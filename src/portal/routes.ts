@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Db } from '../db/connection';
 import type { PortalPassport } from './passport';
@@ -12,7 +13,8 @@ export function portalRoutes(db: Db, passport: PortalPassport, cookieName: strin
   const router = Router();
 
   router.get('/', (req, res) => {
-    if (req.user) res.render('dashboard', { title: 'Your dashboard' });
+    // Each render carries a fresh launch key: a double-click of this form finds one visit, not two.
+    if (req.user) res.render('dashboard', { title: 'Your dashboard', walkinKey: randomUUID() });
     else res.render('home', { title: 'Welcome' });
   });
 

@@ -6,6 +6,8 @@ import { type Config, loadConfig, type VseeSettings } from '../../src/config';
 import type { Db } from '../../src/db/connection';
 import { DbSessionStore } from '../../src/portal/session-store';
 import { createLogger, type Logger } from '../../src/web/logger';
+import type { ReadinessCheck } from '../../src/web/health';
+import { VseeClient } from '../../src/vsee';
 import { csrfFrom } from './html';
 
 /** A config for tests: development defaults plus the given environment keys. */
@@ -29,19 +31,27 @@ export interface TestPortalOptions {
   db: Db;
   config?: Config;
   vsee?: VseeSettings;
+  vseeClient?: VseeClient;
   sessionStore?: Store;
   logger?: Logger;
+  readinessChecks?: ReadinessCheck[];
+  isDraining?: () => boolean;
 }
 
 /** The real app, built as server.ts builds it, on the given database. */
 export function buildPortal(options: TestPortalOptions): Express {
   const config = options.config ?? testConfig();
+  const vsee = options.vsee ?? UNREACHABLE_VSEE;
+  const logger = options.logger ?? createLogger('silent');
   return createApp({
     config,
-    vsee: options.vsee ?? UNREACHABLE_VSEE,
+    vsee,
+    vseeClient: options.vseeClient ?? new VseeClient(vsee, { logger }),
     db: options.db,
-    logger: options.logger ?? createLogger('silent'),
+    logger,
     sessionStore: options.sessionStore ?? new DbSessionStore(options.db),
+    readinessChecks: options.readinessChecks,
+    isDraining: options.isDraining,
   });
 }
 

@@ -1,11 +1,9 @@
 import request from 'supertest';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { buildPortal, csrfOf, newPatient, signUp } from '../helpers/portal';
-import { createApp } from '../../src/app';
-import { testConfig, UNREACHABLE_VSEE } from '../helpers/portal';
-import { createLogger } from '../../src/web/logger';
-import { DbSessionStore } from '../../src/portal/session-store';
 import { Writable } from 'node:stream';
+import { pingDb } from '../../src/db/connection';
+import { createLogger } from '../../src/web/logger';
 
 describe('pages for things that go wrong', () => {
   let testDb: TestDb;
@@ -28,13 +26,7 @@ describe('pages for things that go wrong', () => {
       'info',
       new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }),
     );
-    const app = createApp({
-      config: testConfig(),
-      vsee: UNREACHABLE_VSEE,
-      db: broken.db,
-      logger,
-      sessionStore: new DbSessionStore(broken.db),
-    });
+    const app = buildPortal({ db: broken.db, logger });
     const agent = request.agent(app);
     await signUp(agent, newPatient());
     await broken.db.destroy();
@@ -70,14 +62,9 @@ describe('pages for things that go wrong', () => {
 describe('health endpoints', () => {
   it('/healthz answers while the process runs; /readyz reports the database', async () => {
     const testDb = await openTestDb('sqlite');
-    const { pingDb } = await import('../../src/db/connection');
     let draining = false;
-    const app = createApp({
-      config: testConfig(),
-      vsee: UNREACHABLE_VSEE,
+    const app = buildPortal({
       db: testDb.db,
-      logger: createLogger('silent'),
-      sessionStore: new DbSessionStore(testDb.db),
       readinessChecks: [{ name: 'database', check: () => pingDb(testDb.db) }],
       isDraining: () => draining,
     });

@@ -99,15 +99,12 @@ describe.each(testDbKinds())('profile (%s)', (kind) => {
     expect((await elsewhere.get('/profile')).status).toBe(200);
 
     const _csrf = await csrfOf(here, '/profile');
-    const res = await here
-      .post('/profile/password')
-      .type('form')
-      .send({
-        current_password: patient.password,
-        new_password: 'a brand new passphrase',
-        confirm_password: 'a brand new passphrase',
-        _csrf,
-      });
+    const res = await here.post('/profile/password').type('form').send({
+      current_password: patient.password,
+      new_password: 'a brand new passphrase',
+      confirm_password: 'a brand new passphrase',
+      _csrf,
+    });
 
     expect(res.status).toBe(303);
     expect((await here.get('/profile')).status).toBe(200);
@@ -124,15 +121,12 @@ describe.each(testDbKinds())('profile (%s)', (kind) => {
     await signUp(agent, patient);
     const _csrf = await csrfOf(agent, '/profile');
 
-    const res = await agent
-      .post('/profile/password')
-      .type('form')
-      .send({
-        current_password: 'wrong one',
-        new_password: 'another passphrase',
-        confirm_password: 'another passphrase',
-        _csrf,
-      });
+    const res = await agent.post('/profile/password').type('form').send({
+      current_password: 'wrong one',
+      new_password: 'another passphrase',
+      confirm_password: 'another passphrase',
+      _csrf,
+    });
 
     expect(res.status).toBe(400);
     expect(res.text).toContain('Your current password is not right');
@@ -143,15 +137,12 @@ describe.each(testDbKinds())('profile (%s)', (kind) => {
     const agent = request.agent(app);
     await signUp(agent, newPatient());
     const _csrf = await csrfOf(agent, '/profile');
-    const res = await agent
-      .post('/profile/password')
-      .type('form')
-      .send({
-        current_password: 'x',
-        new_password: 'another passphrase',
-        confirm_password: 'different passphrase',
-        _csrf,
-      });
+    const res = await agent.post('/profile/password').type('form').send({
+      current_password: 'x',
+      new_password: 'another passphrase',
+      confirm_password: 'different passphrase',
+      _csrf,
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain('id="confirm_password-error"');
   });

@@ -6,7 +6,7 @@ import { connectRedis, type RedisClient } from '../../src/redis';
 import { createLogger } from '../../src/web/logger';
 import { openTestDb, testDbKinds, type TestDb } from '../helpers/databases';
 import { sessionCookie } from '../helpers/html';
-import { buildPortal, logIn, newPatient, signUp, testConfig } from '../helpers/portal';
+import { buildPortal, logIn, logOut, newPatient, signUp, testConfig } from '../helpers/portal';
 import { describeWith } from '../helpers/services';
 
 const call = <T>(fn: (cb: (err?: unknown, value?: T) => void) => void) =>
@@ -104,7 +104,6 @@ describeWith('TEST_REDIS_URL', 'Redis session store', (redisUrl) => {
     expect((await second.get('/profile')).status).toBe(200);
     const before = (await redis.keys(`${prefix}*`)).length;
 
-    const { logOut } = await import('../helpers/portal');
     await logOut(second);
 
     expect((await redis.keys(`${prefix}*`)).length).toBe(before - 1);

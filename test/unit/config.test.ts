@@ -1,4 +1,6 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CONFIG_KEYS, ConfigError, loadConfig } from '../../src/config';
 
 const REAL_VSEE = {
   VSEE_API_URL: 'https://api-acme.vsee.me/api_v3',
@@ -96,5 +98,11 @@ describe('configuration', () => {
       disableEmails: false,
     });
     expect(config.sessionSecrets).toEqual([STRONG_SECRET, 'old-secret']);
+  });
+
+  it('.env.example documents every key the portal reads, and no other', () => {
+    const example = readFileSync(join(__dirname, '../../.env.example'), 'utf8');
+    const documented = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]).sort();
+    expect(documented).toEqual([...CONFIG_KEYS].sort());
   });
 });

@@ -1,0 +1,71 @@
+import { flowDeadline } from '../../vsee';
+import {
+  claimLaunch,
+  findVisitForAccount,
+  markCreated,
+  markFailed,
+  noteIntake,
+  statusFromVsee,
+  waitForLaunch,
+  type VisitRecord,
+} from '../visit-records';
+import {
+  audit,
+  type ClinicDeps,
+  identityOf,
+  LaunchBusyError,
+  type PatientContext,
+  VisitNotFoundError,
+} from './context';
+
+/**
+ * Ask a doctor (eConsult): SSO → intake → add_econsult. VSee puts it on the dashboards of the room's
+ * providers, one of whom accepts it; the patient gets our confirmation page, not a redirect.
+ */
+export async function askDoctor(
+  deps: ClinicDeps,
+  ctx: PatientContext,
+  input: { launchKey: string; reason: string; details?: string },
+): Promise<VisitRecord> {
+  const claim = await claimLaunch(deps.db, ctx.patient.id, 'econsult', input.launchKey);
+  if (!claim.owned) {
+    const settled =
+      claim.record.status === 'starting'
+        ? await waitForLaunch(deps.db, claim.record.id, deps.launchWaitMs ?? 15_000)
+        : claim.record;
+    if (!settled.vsee_visit_id) throw new LaunchBusyError('eConsult still being sent');
+    return settled;
+  }
+  const signal = flowDeadline();
+  try {
+    const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
+    // The question travels in VSee's documented field; details follow the reason on their own lines.
+    const reasonForVisit = input.details ? `${input.reason}\n\n${input.details}` : input.reason;
+    const intake = await deps.vsee.createIntake({ memberId: sso.userId, reasonForVisit }, sso.token, signal);
+    await noteIntake(deps.db, claim.record.id, intake.id);
+    const visit = await deps.vsee.addEconsult({ intakeId: intake.id }, sso.token, signal);
+    const record = await markCreated(deps.db, claim.record.id, {
+      vseeVisitId: visit.id,
+      vseeIntakeId: intake.id,
+      status: statusFromVsee(visit.status),
+    });
+    await audit(deps, ctx, 'launch_econsult', 'success', visit.id);
+    return record;
+  } catch (error) {
+    await markFailed(deps.db, claim.record.id);
+    await audit(deps, ctx, 'launch_econsult', 'failure');
+    throw error;
+  }
+}
+
+/** One of the patient's eConsults, for its confirmation page. */
+export async function findEconsult(
+  deps: ClinicDeps,
+  ctx: PatientContext,
+  visitId: number,
+): Promise<VisitRecord> {
+  const record = await findVisitForAccount(deps.db, ctx.patient.id, visitId);
+  if (!record || record.kind !== 'econsult' || !record.vsee_visit_id)
+    throw new VisitNotFoundError('no such eConsult');
+  return record;
+}

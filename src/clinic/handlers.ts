@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { Request, Response } from 'express';
+import { parseForm } from '../web/forms';
+import { appointmentUrl } from '../vsee';
+import { askDoctor, findEconsult } from './flows/econsult';
+import {
+  bookAppointment,
+  findAppointment,
+  listOpenSlots,
+  openAppointment,
+  SlotTakenError,
+} from './flows/appointments';
+import type { ClinicDeps, PatientContext } from './flows/context';
+import { inviteSomeone } from './flows/invite';
+import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
+import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
+import { calendarFile } from './ics';
+import { isTimeZone, pickTimeZone, dateTimeLabel, timeLabel, zoneName } from './time-zones';
+import { listVisits } from './visit-records';
+import { slotDays, visitRow } from './view-models';
+
+declare module 'express-session' {
+  interface SessionData {
+    /** The patient's IANA time zone, as their browser reported it. */
+    timezone?: string;
+  }
+}
+
+function contextOf(req: Request): PatientContext {
+  return { patient: req.user!, requestId: String(req.id), ip: req.ip ?? null };
+}
+
+/**
+ * The launch answer: a bare 302 to VSee. No body (Express would echo the URL, and the URL carries the
+ * SSO token); `no-store` and `Referrer-Policy: no-referrer` are already set for every response.
+ */
+function redirectToVsee(res: Response, location: string): void {
+  res.status(302).set('Location', location).end();
+}
+
+function visitId(req: Request): number {
+  const parsed = visitIdParam.safeParse(req.params.id);
+  return parsed.success ? parsed.data : 0;
+}
+
+/** The patient's zone: the one the browser just sent, the one remembered, else the clinic's. */
+function patientZone(req: Request, clinicZone?: string): string {
+  const sent = typeof req.query.tz === 'string' ? req.query.tz : undefined;
+  if (isTimeZone(sent)) req.session.timezone = sent;
+  return pickTimeZone(sent, req.session.timezone, clinicZone);
+}
+
+export function clinicHandlers(deps: ClinicDeps) {
+  async function renderSlots(
+    req: Request,
+    res: Response,
+    status: number,
+    locals: Record<string, unknown> = {},
+  ) {
+    const { slots, clinicTimezone } = await listOpenSlots(deps, contextOf(req));
+    const timeZone = patientZone(req, clinicTimezone);
+    const now = Math.floor(Date.now() / 1000);
+    res.status(status).render('clinic/appointment-new', {
+      title: 'Schedule an appointment',
+      days: slotDays(slots, timeZone),
+      timeZone,
+      zoneLabel: zoneName(now, timeZone),
+      launchKey: randomUUID(),
+      values: {},
+      errors: {},
+      ...locals,
+    });
+  }
+
+  return {
+    async goToClinic(req: Request, res: Response): Promise<void> {
+      redirectToVsee(res, await goToClinic(deps, contextOf(req)));
+    },
+
+    async seeDoctorNow(req: Request, res: Response): Promise<void> {
+      const form = parseForm(walkinSchema, req.body);
+      if (!form.ok) {
+        res
+          .status(400)
+          .render('dashboard', {
+            title: 'Your dashboard',
+            walkinKey: randomUUID(),
+            walkinErrors: form.errors,
+            values: form.values,
+          });
+        return;
+      }
+      redirectToVsee(
+        res,
+        await seeDoctorNow(deps, contextOf(req), {
+          launchKey: form.data.launch_key,
+          reason: form.data.reason,
+        }),
+      );
+    },
+
+    async myVisits(req: Request, res: Response): Promise<void> {
+      const timeZone = patientZone(req);
+      const visits = (await listVisits(deps.db, req.user!.id)).map((v) => visitRow(v, timeZone));
+      res.render('clinic/visits', { title: 'My visits', visits, timeZone });
+    },
+
+    async rejoin(req: Request, res: Response): Promise<void> {
+      redirectToVsee(res, await rejoinVisit(deps, contextOf(req), visitId(req)));
+    },
+
+    async invite(req: Request, res: Response): Promise<void> {
+      const { record, joinUrl } = await inviteSomeone(deps, contextOf(req), visitId(req));
+      res.render('clinic/invite', {
+        title: 'Invite someone',
+        joinUrl,
+        row: visitRow(record, patientZone(req)),
+      });
+    },
+
+    async newAppointment(req: Request, res: Response): Promise<void> {
+      await renderSlots(req, res, 200);
+    },
+
+    async bookAppointment(req: Request, res: Response): Promise<void> {
+      const form = parseForm(appointmentSchema, req.body);
+      if (!form.ok) return renderSlots(req, res, 400, { errors: form.errors, values: form.values });
+      const [, start, end, providerId] = SLOT_VALUE.exec(form.data.slot)!;
+      const timezone = isTimeZone(form.data.tz) ? form.data.tz : req.session.timezone;
+      if (timezone) req.session.timezone = timezone;
+      try {
+        const record = await bookAppointment(deps, contextOf(req), {
+          launchKey: form.data.launch_key,
+          slot: { start: Number(start), end: Number(end), providerId: providerId! },
+          reason: form.data.reason,
+          timezone,
+        });
+        res.redirect(303, `/appointments/${record.id}`);
+      } catch (error) {
+        if (!(error instanceof SlotTakenError)) throw error;
+        await renderSlots(req, res, 409, {
+          slotTaken: true,
+          errors: { slot: 'Sorry, that time was just taken. Please choose another.' },
+          values: { reason: form.data.reason ?? '' },
+        });
+      }
+    },
+
+    async showAppointment(req: Request, res: Response): Promise<void> {
+      const record = await findAppointment(deps, contextOf(req), visitId(req));
+      const timeZone = patientZone(req);
+      const start = record.starts_at ?? 0;
+      res.render('clinic/appointment', {
+        title: 'Your appointment is booked',
+        row: visitRow(record, timeZone),
+        date: dateTimeLabel(start, timeZone),
+        until: record.ends_at ? timeLabel(record.ends_at, timeZone) : undefined,
+        zone: zoneName(start, timeZone),
+        provider: record.provider_name ?? 'A clinic provider',
+        link: record.appointment_token
+          ? appointmentUrl(deps.settings, record.vsee_visit_id!, record.appointment_token)
+          : undefined,
+      });
+    },
+
+    async appointmentCalendar(req: Request, res: Response): Promise<void> {
+      const record = await findAppointment(deps, contextOf(req), visitId(req));
+      const body = calendarFile({
+        uid: `appointment-${record.id}@patient-portal`,
+        start: record.starts_at ?? 0,
+        end: record.ends_at ?? (record.starts_at ?? 0) + 900,
+        summary: 'Video appointment with the clinic',
+        description: `With ${record.provider_name ?? 'a clinic provider'}. Open it from the patient portal: My visits → Open appointment.`,
+      });
+      res.type('text/calendar').attachment('appointment.ics').send(body);
+    },
+
+    async openAppointment(req: Request, res: Response): Promise<void> {
+      redirectToVsee(res, await openAppointment(deps, contextOf(req), visitId(req)));
+    },
+
+    newEconsult(_req: Request, res: Response): void {
+      res.render('clinic/econsult-new', {
+        title: 'Ask a doctor',
+        launchKey: randomUUID(),
+        values: {},
+        errors: {},
+      });
+    },
+
+    async askDoctor(req: Request, res: Response): Promise<void> {
+      const form = parseForm(econsultSchema, req.body);
+      if (!form.ok) {
+        res
+          .status(400)
+          .render('clinic/econsult-new', {
+            title: 'Ask a doctor',
+            launchKey: randomUUID(),
+            values: form.values,
+            errors: form.errors,
+          });
+        return;
+      }
+      const record = await askDoctor(deps, contextOf(req), {
+        launchKey: form.data.launch_key,
+        reason: form.data.reason,
+        details: form.data.details,
+      });
+      res.redirect(303, `/econsult/${record.id}`);
+    },
+
+    async showEconsult(req: Request, res: Response): Promise<void> {
+      const record = await findEconsult(deps, contextOf(req), visitId(req));
+      res.render('clinic/econsult', {
+        title: 'Your question was sent',
+        row: visitRow(record, patientZone(req)),
+      });
+    },
+  };
+}

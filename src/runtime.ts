@@ -1,0 +1,68 @@
+import { RedisStore } from 'connect-redis';
+import type { Store } from 'express-session';
+import type { Config, VseeSettings } from './config';
+import { type Db, openDb, pingDb } from './db/connection';
+import { migrateToLatest } from './db/migrate';
+import { DbSessionStore } from './portal/session-store';
+import { connectRedis, type RedisClient } from './redis';
+import { type RunningSandbox, startEmbeddedSandbox } from './sandbox';
+import { VseeClient } from './vsee';
+import type { ReadinessCheck } from './web/health';
+import type { Logger } from './web/logger';
+
+/** Everything the app needs that talks to the outside world, opened in order and closed in reverse. */
+export interface Runtime {
+  db: Db;
+  redis?: RedisClient;
+  sessionStore: Store;
+  /** The clinic in use: the configured one, or the built-in sandbox's. */
+  vsee: VseeSettings;
+  vseeClient: VseeClient;
+  sandbox?: RunningSandbox;
+  readinessChecks: ReadinessCheck[];
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database (and migrates it), Redis when configured, and the VSee side: the configured
+ * clinic, or the built-in sandbox on its own port when no VSEE_* setting was given.
+ */
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const db = openDb(config.databaseUrl, { poolSize: config.databasePoolSize });
+    closers.push(() => db.destroy());
+    await migrateToLatest(db);
+
+    const readinessChecks: ReadinessCheck[] = [{ name: 'database', check: () => pingDb(db) }];
+    let redis: RedisClient | undefined;
+    let sessionStore: Store;
+    if (config.redisUrl) {
+      const client = await connectRedis(config.redisUrl, logger);
+      redis = client;
+      closers.push(async () => void (await client.close()));
+      readinessChecks.push({ name: 'redis', check: async () => void (await client.ping()) });
+      sessionStore = new RedisStore({ client, prefix: 'portal:sess:' });
+    } else {
+      sessionStore = new DbSessionStore(db);
+    }
+
+    let sandbox: RunningSandbox | undefined;
+    if (!config.vsee) {
+      const running = await startEmbeddedSandbox(config.sandboxPort, logger);
+      sandbox = running;
+      closers.push(() => running.close());
+    }
+    const vsee = config.vsee ?? sandbox!.vsee;
+    const vseeClient = new VseeClient(vsee, { logger: logger.child({ component: 'vsee' }) });
+    closers.push(async () => vseeClient.close());
+
+    return { db, redis, sessionStore, vsee, vseeClient, sandbox, readinessChecks, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,66 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openRuntime } from './runtime';
+import { createLogger } from './web/logger';
+
+// Longer than a load balancer's idle timeout (AWS ALB: 60 s), so the balancer, not Node, closes idle
+// connections; otherwise it may reuse a socket Node just closed and answer 502 (nodejs/node#27363).
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+// Kubernetes waits 30 s after SIGTERM before SIGKILL; finish well inside that.
+const DRAIN_TIMEOUT_MS = 25_000;
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  if (config.sessionSecretGenerated) {
+    logger.warn('SESSION_SECRET is not set: using a random one, so logins end when the process restarts');
+  }
+
+  const runtime = await openRuntime(config, logger);
+  let draining = false;
+  const app = createApp({ ...runtime, config, logger, isDraining: () => draining });
+  const server: Server = app.listen(config.port, () => {
+    logger.info(`Patient portal listening on ${config.publicUrl} (port ${config.port})`);
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+
+  const shutdown = (signal: string) => {
+    if (draining) return;
+    draining = true;
+    logger.info({ signal }, 'shutting down: finishing requests in progress');
+    const forced = setTimeout(() => {
+      logger.error('requests still running after the drain timeout; exiting');
+      process.exit(1);
+    }, DRAIN_TIMEOUT_MS);
+    forced.unref();
+    server.close(() => {
+      runtime.close().then(
+        () => {
+          logger.info('shutdown complete');
+          process.exit(0);
+        },
+        () => process.exit(1),
+      );
+    });
+    // Idle keep-alive sockets would hold server.close() open until they time out.
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

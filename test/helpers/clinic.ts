@@ -1,0 +1,107 @@
+import { Writable } from 'node:stream';
+import request from 'supertest';
+import type { VseeSettings } from '../../src/config';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox';
+import type { SandboxOptions } from '../../src/sandbox';
+import { VseeClient, type VseeClientOptions } from '../../src/vsee';
+import { createLogger } from '../../src/web/logger';
+import { openTestDb, type TestDbKind, type TestDb } from './databases';
+import { buildPortal, csrfOf, newPatient, signUp, type PatientFields } from './portal';
+
+export interface ClinicHarness {
+  sandbox: RunningSandbox;
+  testDb: TestDb;
+  app: ReturnType<typeof buildPortal>;
+  vsee: VseeSettings;
+  /** Every log line the portal wrote (debug level), for "no token in the logs" checks. */
+  logLines: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The portal wired to a real sandbox on an ephemeral port, over real HTTP, as in production:
+ * the real VseeClient, a real database, the portal's own logger capturing at debug level.
+ */
+export async function startClinic(
+  options: {
+    db?: TestDbKind;
+    vsee?: Partial<VseeSettings>;
+    sandbox?: SandboxOptions;
+    client?: VseeClientOptions;
+  } = {},
+): Promise<ClinicHarness> {
+  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  const testDb = await openTestDb(options.db ?? 'sqlite');
+  const vsee = { ...sandbox.vsee, ...options.vsee };
+  const logLines: string[] = [];
+  const logger = createLogger(
+    'debug',
+    new Writable({ write: (chunk, _enc, cb) => (logLines.push(String(chunk)), cb()) }),
+  );
+  const vseeClient = new VseeClient(vsee, {
+    logger,
+    timeouts: { callMs: 1500 },
+    retry: { baseDelayMs: 10 },
+    ...options.client,
+  });
+  const app = buildPortal({ db: testDb.db, vsee, vseeClient, logger });
+  return {
+    sandbox,
+    testDb,
+    app,
+    vsee,
+    logLines,
+    close: async () => {
+      vseeClient.close();
+      await sandbox.close();
+      await testDb.close();
+    },
+  };
+}
+
+export type Agent = ReturnType<typeof request.agent>;
+
+/** A signed-up, logged-in patient and their account's VSee code. */
+export async function patientOf(harness: ClinicHarness, overrides: Partial<PatientFields> = {}) {
+  const agent = request.agent(harness.app);
+  const fields = newPatient(overrides);
+  await signUp(agent, fields);
+  const account = await harness.testDb.db
+    .selectFrom('accounts')
+    .selectAll()
+    .where('email', '=', fields.email.trim().toLowerCase())
+    .executeTakeFirstOrThrow();
+  return { agent, fields, account };
+}
+
+/** The launch key and CSRF token of the dashboard's "See a doctor now" form. */
+export async function walkinForm(agent: Agent) {
+  const page = await agent.get('/').expect(200);
+  const launchKey = /name="launch_key" value="([^"]+)"/.exec(page.text)?.[1];
+  if (!launchKey) throw new Error('no launch key on the dashboard');
+  return { launchKey, _csrf: await csrfOf(agent, '/') };
+}
+
+/** Splits a launch Location into what the tests assert. */
+export function parseLaunch(location: string | undefined) {
+  if (!location) throw new Error('no Location header');
+  const url = new URL(location);
+  return {
+    origin: url.origin,
+    path: url.pathname,
+    ssoToken: url.searchParams.get('sso_token'),
+    next: url.searchParams.get('next'),
+    params: url.searchParams,
+  };
+}
+
+/** Follows a launch into the sandbox's pages as a browser would (a fresh cookie jar: VSee's own session). */
+export async function followIntoSandbox(harness: ClinicHarness, location: string) {
+  const browser = request.agent(harness.sandbox.app);
+  const url = new URL(location);
+  const auth = await browser.get(`${url.pathname}${url.search}`);
+  if (auth.status !== 302) throw new Error(`sandbox /auth answered ${auth.status}`);
+  const landing = new URL(auth.headers.location!, location);
+  const page = await browser.get(`${landing.pathname}${landing.search}`);
+  return { auth, page };
+}
