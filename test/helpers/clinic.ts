@@ -1,11 +1,13 @@
 import { Writable } from 'node:stream';
 import request from 'supertest';
+import type { AuditAction } from '../../src/audit/audit-log';
 import type { VseeSettings } from '../../src/config';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import type { SandboxOptions } from '../../src/sandbox';
 import { VseeClient, type VseeClientOptions } from '../../src/vsee';
 import { createLogger } from '../../src/web/logger';
 import { openTestDb, type TestDbKind, type TestDb } from './databases';
+import { csrfFrom, testId } from './html';
 import { buildPortal, csrfOf, newPatient, signUp, type PatientFields } from './portal';
 
 export interface ClinicHarness {
@@ -104,4 +106,86 @@ export async function followIntoSandbox(harness: ClinicHarness, location: string
   const landing = new URL(auth.headers.location!, location);
   const page = await browser.get(`${landing.pathname}${landing.search}`);
   return { auth, page };
+}
+
+/** A form page's launch key and CSRF token (the appointment and eConsult pages), and the page itself. */
+export async function launchForm(agent: Agent, path: string) {
+  const page = await agent.get(path);
+  if (page.status !== 200) throw new Error(`${path} answered ${page.status}`);
+  const launchKey = /name="launch_key" value="([^"]+)"/.exec(page.text)?.[1];
+  if (!launchKey) throw new Error(`no launch key on ${path}`);
+  return { page, launchKey, _csrf: csrfFrom(page.text) };
+}
+
+export interface OfferedSlot {
+  /** The form value, `start-end-providerId`. */
+  value: string;
+  start: number;
+  end: number;
+  providerId: string;
+  /** The day heading the slot is listed under. */
+  day: string;
+  /** "09:00–09:30" as shown. */
+  time: string;
+  provider: string;
+}
+
+/** The slots the "Schedule an appointment" page offers, in page order, with the day they are listed under. */
+export function slotsOf(html: string): OfferedSlot[] {
+  const slots: OfferedSlot[] = [];
+  for (const block of html.split('<div class="slot-day">').slice(1)) {
+    const day = /<h2[^>]*>([^<]*)<\/h2>/.exec(block)?.[1] ?? '';
+    const items =
+      /value="(\d+)-(\d+)-([^"]+)"[^>]*>\s*<label[^>]*><span class="slot-time">([^<]*)<\/span> <span class="slot-provider">([^<]*)</g;
+    for (const m of block.matchAll(items)) {
+      slots.push({
+        value: `${m[1]}-${m[2]}-${m[3]}`,
+        start: Number(m[1]),
+        end: Number(m[2]),
+        providerId: m[3]!,
+        day,
+        time: m[4]!,
+        provider: m[5]!,
+      });
+    }
+  }
+  return slots;
+}
+
+/** The friendly error page as a patient reads it: its heading and the reference id. */
+export function errorPageOf(html: string) {
+  return { title: /<h1>([^<]*)<\/h1>/.exec(html)?.[1], ref: testId(html, 'error-ref') };
+}
+
+/** The message shown beside a form field (`<p class="field-error" id="{name}-error">`). */
+export function fieldError(html: string, name: string): string | undefined {
+  return new RegExp(`id="${name}-error"[^>]*>([^<]*)<`).exec(html)?.[1]?.trim();
+}
+
+/** The visits rows of one account, oldest first. */
+export function visitRowsOf(harness: ClinicHarness, accountId: number) {
+  return harness.testDb.db
+    .selectFrom('visits')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .orderBy('id')
+    .execute();
+}
+
+/** The audit events of one account, oldest first (optionally one action only). */
+export function auditOf(harness: ClinicHarness, accountId: number, action?: AuditAction) {
+  let query = harness.testDb.db.selectFrom('audit_events').selectAll().where('account_id', '=', accountId);
+  if (action) query = query.where('action', '=', action);
+  return query.orderBy('id').execute();
+}
+
+/** The VSee visits of the patient with this account's VSee code, oldest first. */
+export function sandboxVisitsOf(harness: ClinicHarness, vseeCode: string) {
+  const user = harness.sandbox.state.userByCode(vseeCode);
+  return user ? harness.sandbox.state.visitsOf(user.id) : [];
+}
+
+/** Endpoints the sandbox was called on, in order. */
+export function endpointsCalled(harness: ClinicHarness): string[] {
+  return harness.sandbox.requestLog.entries().map((c) => c.endpoint);
 }
