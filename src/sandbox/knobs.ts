@@ -42,7 +42,8 @@ export interface FailureSpec {
 export interface Failure {
   mode: FailureMode;
   status: number;
-  field: string;
+  /** Undefined until taken: the default depends on the endpoint that takes it (a `'*'` failure may hit any). */
+  field?: string;
   when: 'before' | 'after';
 }
 
@@ -83,9 +84,11 @@ export class SandboxKnobs {
     if (!Number.isInteger(status) || status < 200 || status > 599)
       throw new KnobError('Status must be 200–599');
     if (!Number.isInteger(times) || times < 1) throw new KnobError('Times must be a whole number ≥ 1');
-    const field = spec.field ?? (target === 'users/sso' ? 'token.token' : 'id');
     const queue = this.failures.get(target) ?? [];
-    queue.push({ failure: { mode, status, field, when: spec.when ?? 'before' }, remaining: times });
+    queue.push({
+      failure: { mode, status, field: spec.field, when: spec.when ?? 'before' },
+      remaining: times,
+    });
     this.failures.set(target, queue);
   }
 
@@ -108,7 +111,10 @@ export class SandboxKnobs {
       if (!queue || !head) continue;
       head.remaining -= 1;
       if (head.remaining === 0) queue.shift();
-      return head.failure;
+      return {
+        ...head.failure,
+        field: head.failure.field ?? (endpoint === 'users/sso' ? 'token.token' : 'id'),
+      };
     }
     return undefined;
   }

@@ -81,6 +81,14 @@ describe('fault knobs (in code)', () => {
     expect(state.users.size).toBe(1);
   });
 
+  it('resolves the default missing field for the endpoint that takes a * failure', async () => {
+    const { app, knobs } = createSandbox();
+    knobs.failNext('*', { mode: 'missing_field' });
+    const res = await sso(app);
+    expect(res.body.data.id).toMatch(/^\d+$/);
+    expect(res.body.data.token).not.toHaveProperty('token');
+  });
+
   it('leaves out a named field of a walk-in answer while the visit is still created', async () => {
     const { app, knobs, state } = createSandbox();
     const { token } = await ssoPatient(app);

@@ -84,7 +84,7 @@ function failAfterWork(req: Request, res: Response, failure: Failure): void {
   const original = res.json.bind(res);
   res.json = (body: unknown) => {
     res.json = original;
-    if (failure.mode === 'missing_field') return original(withoutField(body, failure.field));
+    if (failure.mode === 'missing_field') return original(withoutField(body, failure.field ?? 'id'));
     inflict(req, res, failure);
     return res;
   };
