@@ -41,7 +41,14 @@ export async function askDoctor(
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
     // The question travels in VSee's documented field; details follow the reason on their own lines.
     const reasonForVisit = input.details ? `${input.reason}\n\n${input.details}` : input.reason;
-    const intake = await deps.vsee.createIntake({ memberId: sso.userId, reasonForVisit }, sso.token, signal);
+    // The intake needs a type (docs/vsee-contract.md): VSee knows 1 (unscheduled) and 2 (scheduled) and
+    // names none for eConsults (VSEE_API.md §12). An eConsult is unscheduled, so 1. Without a type the
+    // intake was refused with 400 and no eConsult could ever be sent.
+    const intake = await deps.vsee.createIntake(
+      { memberId: sso.userId, kind: 'walkin', reasonForVisit },
+      sso.token,
+      signal,
+    );
     await noteIntake(deps.db, claim.record.id, intake.id);
     const visit = await deps.vsee.addEconsult({ intakeId: intake.id }, sso.token, signal);
     const record = await markCreated(deps.db, claim.record.id, {
