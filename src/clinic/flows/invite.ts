@@ -1,5 +1,11 @@
 import { flowDeadline, inviteUrl, VseeError } from '../../vsee';
-import { findVisitForAccount, OPEN_STATUSES, type VisitRecord } from '../visit-records';
+import {
+  findVisitForAccount,
+  OPEN_STATUSES,
+  statusFromVsee,
+  updateStatus,
+  type VisitRecord,
+} from '../visit-records';
 import {
   audit,
   type ClinicDeps,
@@ -32,6 +38,12 @@ export async function inviteSomeone(
       ? undefined
       : (await deps.vsee.ssoLogin(identityOf(ctx.patient), signal)).token;
     const visit = await deps.vsee.getVisit(record.vsee_visit_id, token, signal);
+    // VSee's answer carries the visit's current status, which our row may not know yet (we learn it
+    // only on such reads). A join link of an ended visit leads a guest to "This visit has ended", so
+    // record what VSee says and tell the patient instead of handing out a dead link.
+    const status = statusFromVsee(visit.status);
+    if (status !== record.status) await updateStatus(deps.db, record.id, status);
+    if (!OPEN_STATUSES.includes(status)) throw new VisitClosedError('visit is over');
     if (!visit.code) throw new VseeError('bad_response', 'visits/:id', { invalidFields: ['data.code'] });
     const joinUrl = inviteUrl(deps.settings, visit.code);
     await audit(deps, ctx, 'invite', 'success', record.vsee_visit_id);
