@@ -159,7 +159,11 @@ export function errorPageOf(html: string) {
 
 /** The message shown beside a form field (`<p class="field-error" id="{name}-error">`). */
 export function fieldError(html: string, name: string): string | undefined {
-  return new RegExp(`id="${name}-error"[^>]*>([^<]*)<`).exec(html)?.[1]?.trim();
+  const inner = new RegExp(`id="${name}-error"[^>]*>([\\s\\S]*?)</p>`).exec(html)?.[1];
+  return inner
+    ?.replace(/<span class="visually-hidden">[^<]*<\/span>/g, '')
+    .replace(/<[^>]*>/g, '')
+    .trim();
 }
 
 /** The visits rows of one account, oldest first. */
