@@ -13,6 +13,7 @@ import { csrfProtection, exposeCsrfToken } from './web/csrf';
 import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
+import { RateLimits } from './web/rate-limits';
 import { requestLogging } from './web/request-logging';
 import { cspNonce, noStore, securityHeaders } from './web/security-headers';
 import type { VseeClient } from './vsee';
@@ -27,6 +28,8 @@ export interface AppDeps {
   logger: Logger;
   sessionStore: Store;
   readinessChecks?: ReadinessCheck[];
+  /** Brute-force and abuse counters (in Redis when configured); in memory if not given. */
+  rateLimits?: RateLimits;
   /** True once shutdown has begun: /readyz answers 503 so the load balancer stops sending traffic. */
   isDraining?: () => boolean;
 }
@@ -40,6 +43,7 @@ export function createApp(deps: AppDeps): Express {
   const secureCookies = config.env === 'production';
   const cookieName = sessionCookieName(secureCookies);
   const passport = createPassport(db);
+  const rateLimits = deps.rateLimits ?? new RateLimits();
 
   app.disable('x-powered-by');
   // A hop count, never `true`: with `true` any client could pick its own IP via X-Forwarded-For.
@@ -76,8 +80,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(exposeNotice);
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
-  app.use(portalRoutes(db, passport, cookieName));
-  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }));
+  app.use(portalRoutes(db, passport, cookieName, rateLimits));
+  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits));
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));

@@ -9,6 +9,7 @@ import { type RunningSandbox, startEmbeddedSandbox } from './sandbox';
 import { VseeClient } from './vsee';
 import type { ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
+import { DEFAULT_RATE_LIMITS, RateLimits } from './web/rate-limits';
 
 /** Everything the app needs that talks to the outside world, opened in order and closed in reverse. */
 export interface Runtime {
@@ -20,6 +21,7 @@ export interface Runtime {
   vseeClient: VseeClient;
   sandbox?: RunningSandbox;
   readinessChecks: ReadinessCheck[];
+  rateLimits: RateLimits;
   close(): Promise<void>;
 }
 
@@ -60,7 +62,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     const vseeClient = new VseeClient(vsee, { logger: logger.child({ component: 'vsee' }) });
     closers.push(async () => vseeClient.close());
 
-    return { db, redis, sessionStore, vsee, vseeClient, sandbox, readinessChecks, close };
+    const rateLimits = new RateLimits(DEFAULT_RATE_LIMITS, redis);
+    return { db, redis, sessionStore, vsee, vseeClient, sandbox, readinessChecks, rateLimits, close };
   } catch (error) {
     await close();
     throw error;

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig } from './config';
+import { loadOrCreateDevSecret } from './dev-secret';
 import { openRuntime } from './runtime';
 import { createLogger } from './web/logger';
 
@@ -9,9 +10,10 @@ import { createLogger } from './web/logger';
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 // Kubernetes waits 30 s after SIGTERM before SIGKILL; finish well inside that.
 const DRAIN_TIMEOUT_MS = 25_000;
+const DEV_SECRET_FILE = 'data/session-secret';
 
 async function main(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = loadConfig();
   } catch (error) {
@@ -23,7 +25,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   if (config.sessionSecretGenerated) {
-    logger.warn('SESSION_SECRET is not set: using a random one, so logins end when the process restarts');
+    config = { ...config, sessionSecrets: [await loadOrCreateDevSecret(DEV_SECRET_FILE)] };
+    logger.warn(`SESSION_SECRET is not set: using a development secret kept in ${DEV_SECRET_FILE}`);
   }
 
   const runtime = await openRuntime(config, logger);

@@ -1,9 +1,77 @@
 // Progressive enhancement only: every page works without this file.
 (function () {
   'use strict';
+
   // Move focus to the error summary so screen readers announce what needs fixing.
-  document.addEventListener('DOMContentLoaded', function () {
+  function focusErrorSummary() {
     var summary = document.querySelector('[data-error-summary]');
     if (summary) summary.focus();
+  }
+
+  // Tell the server the patient's time zone, so slots and times are shown in it.
+  function fillTimeZones() {
+    var zone;
+    try {
+      zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    } catch (e) {
+      return;
+    }
+    if (!zone) return;
+    document.querySelectorAll('input[data-timezone]').forEach(function (input) {
+      if (!input.value) input.value = zone;
+    });
+  }
+
+  // A launch takes a moment (three calls to VSee): show progress and refuse a second press.
+  function guardLaunchForms() {
+    document.querySelectorAll('form[data-launch]').forEach(function (form) {
+      form.addEventListener('submit', function (event) {
+        if (form.dataset.submitting === 'true') {
+          event.preventDefault();
+          return;
+        }
+        form.dataset.submitting = 'true';
+        var button = form.querySelector('button[type=submit]');
+        if (!button) return;
+        button.setAttribute('aria-disabled', 'true');
+        button.setAttribute('aria-busy', 'true');
+        if (button.dataset.busyText) button.textContent = button.dataset.busyText;
+      });
+    });
+    // Coming back with the Back button restores the page from cache: make the buttons usable again.
+    window.addEventListener('pageshow', function (event) {
+      if (!event.persisted) return;
+      document.querySelectorAll('form[data-launch]').forEach(function (form) {
+        form.dataset.submitting = 'false';
+      });
+    });
+  }
+
+  // "Copy link" on the invite page; without JavaScript the link stays selectable in its field.
+  function enableCopyButtons() {
+    document.querySelectorAll('[data-copy-target]').forEach(function (button) {
+      var source = document.getElementById(button.getAttribute('data-copy-target'));
+      var status = document.querySelector('[data-copy-status]');
+      if (!source || !navigator.clipboard) return;
+      button.hidden = false;
+      button.addEventListener('click', function () {
+        navigator.clipboard.writeText(source.value).then(
+          function () {
+            if (status) status.textContent = 'Link copied.';
+          },
+          function () {
+            source.select();
+            if (status) status.textContent = 'Select the link and copy it.';
+          },
+        );
+      });
+    });
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    focusErrorSummary();
+    fillTimeZones();
+    guardLaunchForms();
+    enableCopyButtons();
   });
 })();

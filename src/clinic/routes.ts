@@ -2,25 +2,29 @@ import { Router } from 'express';
 import { requireLogin } from '../portal/require-login';
 import type { ClinicDeps } from './flows/context';
 import { clinicHandlers } from './handlers';
+import { limitLaunches, limitVisitCreations } from './launch-limits';
+import type { RateLimits } from '../web/rate-limits';
 
 /** The clinic buttons and the pages around them. Every launch is a POST (CSRF-checked by the app). */
-export function clinicRoutes(deps: ClinicDeps): Router {
+export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits): Router {
   const h = clinicHandlers(deps);
   const router = Router();
-  router.post('/clinic/go', requireLogin, h.goToClinic);
-  router.post('/visits/walkin', requireLogin, h.seeDoctorNow);
+  const launch = limitLaunches(rateLimits);
+  const creation = limitVisitCreations(rateLimits);
+  router.post('/clinic/go', requireLogin, launch, h.goToClinic);
+  router.post('/visits/walkin', requireLogin, launch, creation, h.seeDoctorNow);
   router.get('/visits', requireLogin, h.myVisits);
-  router.post('/visits/:id/rejoin', requireLogin, h.rejoin);
+  router.post('/visits/:id/rejoin', requireLogin, launch, h.rejoin);
   router.get('/visits/:id/invite', requireLogin, h.invite);
 
   router.get('/appointments/new', requireLogin, h.newAppointment);
-  router.post('/appointments', requireLogin, h.bookAppointment);
+  router.post('/appointments', requireLogin, launch, creation, h.bookAppointment);
   router.get('/appointments/:id', requireLogin, h.showAppointment);
   router.get('/appointments/:id/calendar.ics', requireLogin, h.appointmentCalendar);
-  router.post('/appointments/:id/open', requireLogin, h.openAppointment);
+  router.post('/appointments/:id/open', requireLogin, launch, h.openAppointment);
 
   router.get('/econsult/new', requireLogin, h.newEconsult);
-  router.post('/econsult', requireLogin, h.askDoctor);
+  router.post('/econsult', requireLogin, launch, creation, h.askDoctor);
   router.get('/econsult/:id', requireLogin, h.showEconsult);
   return router;
 }

@@ -3,6 +3,7 @@ import { recordAudit } from '../audit/audit-log';
 import type { Db } from '../db/connection';
 import type { PortalPassport } from './passport';
 import { parseForm } from '../web/forms';
+import type { RateLimits } from '../web/rate-limits';
 import { safeReturnTo } from '../web/return-to';
 import { createAccount, EmailTakenError, type Patient } from './accounts';
 import { loginSchema, signupSchema } from './forms';
@@ -33,7 +34,7 @@ function loginAndRedirect(
   });
 }
 
-export function authHandlers(db: Db, passport: PortalPassport, cookieName: string) {
+export function authHandlers(db: Db, passport: PortalPassport, cookieName: string, rateLimits: RateLimits) {
   return {
     showSignup(req: Request, res: Response): void {
       if (req.user) return res.redirect(303, '/');
@@ -81,37 +82,40 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
       });
     },
 
-    login(req: Request, res: Response, next: NextFunction): void {
+    /**
+     * Checks the brute-force limits first (a blocked pair gets 429 even with the right password),
+     * then the password; failures count against the (email, IP) pair and the IP.
+     */
+    async login(req: Request, res: Response, next: NextFunction): Promise<void> {
       const form = parseForm(loginSchema, req.body);
       if (!form.ok) {
         res.status(400).render('login', { title: 'Log in', values: form.values, errors: form.errors });
         return;
       }
-      passport.authenticate('local', { session: false }, (err: unknown, patient: Patient | false) => {
-        if (err) return next(err);
-        if (!patient) {
-          recordAudit(db, {
-            accountId: null,
-            action: 'login',
-            outcome: 'failure',
-            ...auditContext(req),
-          }).then(() => {
-            res.status(401).render('login', {
-              title: 'Log in',
-              values: { email: form.data.email },
-              errors: {},
-              failed: LOGIN_FAILED,
-            });
-          }, next);
-          return;
-        }
-        recordAudit(db, {
-          accountId: patient.id,
-          action: 'login',
-          outcome: 'success',
-          ...auditContext(req),
-        }).then(() => loginAndRedirect(req, res, next, patient), next);
-      })(req, res, next);
+      const { email, password } = form.data;
+      const ip = req.ip ?? 'unknown';
+      await rateLimits.checkLogin(email, ip);
+      const patient = await new Promise<Patient | false>((resolve, reject) => {
+        passport.authenticate('local', { session: false }, (err: unknown, user: Patient | false) =>
+          err ? reject(err) : resolve(user),
+        )(req, res, next);
+      });
+      if (!patient) {
+        await rateLimits.loginFailed(email, ip);
+        await recordAudit(db, { accountId: null, action: 'login', outcome: 'failure', ...auditContext(req) });
+        res
+          .status(401)
+          .render('login', { title: 'Log in', values: { email }, errors: {}, failed: LOGIN_FAILED });
+        return;
+      }
+      await rateLimits.loginSucceeded(email, ip);
+      await recordAudit(db, {
+        accountId: patient.id,
+        action: 'login',
+        outcome: 'success',
+        ...auditContext(req),
+      });
+      loginAndRedirect(req, res, next, patient);
     },
 
     /**

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Db } from '../db/connection';
+import type { RateLimits } from '../web/rate-limits';
 import type { PortalPassport } from './passport';
 import { authHandlers } from './auth-handlers';
 import { profileHandlers } from './profile-handlers';
 import { requireLogin } from './require-login';
 
 /** The portal's own pages: home, accounts and profile. */
-export function portalRoutes(db: Db, passport: PortalPassport, cookieName: string): Router {
-  const auth = authHandlers(db, passport, cookieName);
+export function portalRoutes(
+  db: Db,
+  passport: PortalPassport,
+  cookieName: string,
+  rateLimits: RateLimits,
+): Router {
+  const auth = authHandlers(db, passport, cookieName, rateLimits);
   const profile = profileHandlers(db);
   const router = Router();
 

@@ -46,8 +46,16 @@ export const describeHttpError: ErrorDescriber = (err) => {
         title: 'We could not read that request',
         message: 'Please use the form on this site.',
       };
-    case 429:
-      return { status: 429, title: 'Too many attempts', message: 'Please wait a little and try again.' };
+    case 429: {
+      const seconds = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+      return {
+        status: 429,
+        title: 'Too many attempts',
+        message:
+          'For your safety we paused this for a little while. Please wait a few minutes and try again, or call the clinic.',
+        retryAfter: typeof seconds === 'number' ? seconds : 60,
+      };
+    }
     default:
       return undefined;
   }

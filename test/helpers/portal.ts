@@ -7,6 +7,7 @@ import type { Db } from '../../src/db/connection';
 import { DbSessionStore } from '../../src/portal/session-store';
 import { createLogger, type Logger } from '../../src/web/logger';
 import type { ReadinessCheck } from '../../src/web/health';
+import type { RateLimits } from '../../src/web/rate-limits';
 import { VseeClient } from '../../src/vsee';
 import { csrfFrom } from './html';
 
@@ -36,6 +37,7 @@ export interface TestPortalOptions {
   logger?: Logger;
   readinessChecks?: ReadinessCheck[];
   isDraining?: () => boolean;
+  rateLimits?: RateLimits;
 }
 
 /** The real app, built as server.ts builds it, on the given database. */
@@ -52,6 +54,7 @@ export function buildPortal(options: TestPortalOptions): Express {
     sessionStore: options.sessionStore ?? new DbSessionStore(options.db),
     readinessChecks: options.readinessChecks,
     isDraining: options.isDraining,
+    rateLimits: options.rateLimits,
   });
 }
 

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import {
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { RedisClient } from '../redis';
+
+/** Too many attempts: answered 429 with Retry-After, before any password check or VSee call. */
+export class TooManyRequestsError extends Error {
+  override name = 'TooManyRequestsError';
+  readonly status = 429;
+  constructor(readonly retryAfterSeconds: number) {
+    super('too many requests');
+  }
+}
+
+export interface RateLimitSettings {
+  /** Failed logins per (email, IP) before that pair must wait (Ghost's freeRetries 4, +1). */
+  loginFailuresPerUserIp: number;
+  /** How long a blocked (email, IP) pair waits, seconds. */
+  loginBlockSeconds: number;
+  /** Failed logins per IP per day, whatever the email (stops one IP trying many patients). */
+  loginFailuresPerIpPerDay: number;
+  /** New visits (walk-in, appointment, eConsult) per patient per minute (SECURITY A4). */
+  visitCreationsPerMinute: number;
+  /** Any launch (each mints an SSO token) per patient per minute. */
+  launchesPerMinute: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  loginFailuresPerUserIp: 5,
+  loginBlockSeconds: 600,
+  loginFailuresPerIpPerDay: 100,
+  visitCreationsPerMinute: 3,
+  launchesPerMinute: 30,
+};
+
+/** Counter keys never hold an email in clear (they sit in Redis, which is not the patient database). */
+function hashed(value: string): string {
+  return createHash('sha256').update(value).digest('base64url').slice(0, 22);
+}
+
+function retryAfter(res: RateLimiterRes): number {
+  return Math.max(1, Math.ceil(res.msBeforeNext / 1000));
+}
+
+/**
+ * Brute-force and abuse limits. Counters live in Redis when configured, so every instance shares
+ * them; otherwise in this process's memory (one instance only, see docs/security.md).
+ */
+export class RateLimits {
+  private readonly loginUserIp: RateLimiterAbstract;
+  private readonly loginIp: RateLimiterAbstract;
+  private readonly visitCreations: RateLimiterAbstract;
+  private readonly launchKeysSeen: RateLimiterAbstract;
+  private readonly launches: RateLimiterAbstract;
+
+  constructor(
+    private readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS,
+    redis?: RedisClient,
+    prefix = 'portal:rl',
+  ) {
+    const make = (keyPrefix: string, points: number, duration: number) =>
+      redis
+        ? new RateLimiterRedis({
+            storeClient: redis,
+            useRedisPackage: true,
+            keyPrefix: `${prefix}:${keyPrefix}`,
+            points,
+            duration,
+          })
+        : new RateLimiterMemory({ keyPrefix, points, duration });
+    this.loginUserIp = make('login-user-ip', settings.loginFailuresPerUserIp, settings.loginBlockSeconds);
+    this.loginIp = make('login-ip', settings.loginFailuresPerIpPerDay, 86_400);
+    this.visitCreations = make('visits', settings.visitCreationsPerMinute, 60);
+    this.launchKeysSeen = make('launch-key', 1, 60);
+    this.launches = make('launches', settings.launchesPerMinute, 60);
+  }
+
+  /** Throws TooManyRequestsError when this email/IP pair or this IP has failed too often. */
+  async checkLogin(email: string, ip: string): Promise<void> {
+    const [pair, byIp] = await Promise.all([
+      this.loginUserIp.get(this.pairKey(email, ip)),
+      this.loginIp.get(ip),
+    ]);
+    if (pair && pair.consumedPoints >= this.settings.loginFailuresPerUserIp)
+      throw new TooManyRequestsError(retryAfter(pair));
+    if (byIp && byIp.consumedPoints >= this.settings.loginFailuresPerIpPerDay)
+      throw new TooManyRequestsError(retryAfter(byIp));
+  }
+
+  /** Counts a failed login against the pair and the IP. */
+  async loginFailed(email: string, ip: string): Promise<void> {
+    await Promise.all([
+      this.swallowLimit(this.loginUserIp.consume(this.pairKey(email, ip))),
+      this.swallowLimit(this.loginIp.consume(ip)),
+    ]);
+  }
+
+  /** A successful login clears the pair's failures (the per-IP daily count stays). */
+  async loginSucceeded(email: string, ip: string): Promise<void> {
+    await this.loginUserIp.delete(this.pairKey(email, ip));
+  }
+
+  /**
+   * Counts a launch that would create a visit. A launch key already seen in the last minute (a
+   * double-click, a retry) is not counted again: it cannot create a second visit anyway.
+   */
+  async countVisitCreation(accountId: number, launchKey: string): Promise<void> {
+    try {
+      await this.launchKeysSeen.consume(`${accountId}:${launchKey}`);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return;
+      throw error;
+    }
+    await this.consumeOrThrow(this.visitCreations, String(accountId));
+  }
+
+  /** Counts any launch (every launch mints an SSO token). */
+  async countLaunch(accountId: number): Promise<void> {
+    await this.consumeOrThrow(this.launches, String(accountId));
+  }
+
+  private pairKey(email: string, ip: string): string {
+    return `${hashed(email.trim().toLowerCase())}:${ip}`;
+  }
+
+  private async consumeOrThrow(limiter: RateLimiterAbstract, key: string): Promise<void> {
+    try {
+      await limiter.consume(key);
+    } catch (error) {
+      if (error instanceof RateLimiterRes) throw new TooManyRequestsError(retryAfter(error));
+      throw error;
+    }
+  }
+
+  /** Counting past the limit is not an error for the one counting (the check comes first). */
+  private async swallowLimit(promise: Promise<unknown>): Promise<void> {
+    try {
+      await promise;
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+    }
+  }
+}
