@@ -92,7 +92,7 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
         res.status(400).render('login', { title: 'Log in', values: form.values, errors: form.errors });
         return;
       }
-      const { email, password } = form.data;
+      const { email } = form.data;
       const ip = req.ip ?? 'unknown';
       await rateLimits.checkLogin(email, ip);
       const patient = await new Promise<Patient | false>((resolve, reject) => {
