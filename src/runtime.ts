@@ -1,8 +1,8 @@
-import { RedisStore } from 'connect-redis';
 import type { Store } from 'express-session';
 import type { Config, VseeSettings } from './config';
 import { type Db, openDb, pingDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
+import { TombstoningRedisStore } from './portal/redis-session-store';
 import { DbSessionStore } from './portal/session-store';
 import { connectRedis, type RedisClient } from './redis';
 import { type RunningSandbox, startEmbeddedSandbox } from './sandbox';
@@ -47,7 +47,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       redis = client;
       closers.push(async () => void (await client.close()));
       readinessChecks.push({ name: 'redis', check: async () => void (await client.ping()) });
-      sessionStore = new RedisStore({ client, prefix: 'portal:sess:' });
+      sessionStore = new TombstoningRedisStore(client, 'portal:sess:');
     } else {
       sessionStore = new DbSessionStore(db);
     }

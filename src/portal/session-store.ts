@@ -4,6 +4,12 @@ import type { Db } from '../db/connection';
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
 const PRUNE_EVERY_MS = 60_000;
+/**
+ * What a destroyed session's row holds until it expires. A request that started before logout and
+ * saves after it (a slow launch) must not bring the session back (connect-redis#328): a tombstone
+ * row refuses that late write, where a deleted row would simply be inserted again.
+ */
+const DESTROYED = '"destroyed"';
 const DEFAULT_TTL_MS = 24 * 3_600_000;
 
 function expiryOf(sess: SessionData): string {
@@ -15,7 +21,8 @@ function expiryOf(sess: SessionData): string {
 /**
  * express-session store on the portal's own database (SQLite or PostgreSQL through Kysely), so a
  * default install needs no Redis and keeps logins across restarts. Expired rows are ignored on read
- * and removed at most once a minute, piggy-backing on writes: no timer to start or stop.
+ * and removed at most once a minute, piggy-backing on writes: no timer to start or stop. Destroyed
+ * sessions leave a tombstone until their expiry, so a late save cannot resurrect them.
  */
 export class DbSessionStore extends session.Store {
   private lastPrune = 0;
@@ -31,7 +38,8 @@ export class DbSessionStore extends session.Store {
       .where('sid', '=', sid)
       .executeTakeFirst()
       .then((row) => {
-        if (!row || row.expires_at <= new Date().toISOString()) return callback(undefined, null);
+        if (!row || row.sess === DESTROYED || row.expires_at <= new Date().toISOString())
+          return callback(undefined, null);
         callback(undefined, JSON.parse(row.sess) as SessionData);
       }, callback);
   }
@@ -41,7 +49,12 @@ export class DbSessionStore extends session.Store {
     this.db
       .insertInto('sessions')
       .values(values)
-      .onConflict((oc) => oc.column('sid').doUpdateSet({ sess: values.sess, expires_at: values.expires_at }))
+      .onConflict((oc) =>
+        oc
+          .column('sid')
+          .doUpdateSet({ sess: values.sess, expires_at: values.expires_at })
+          .where('sessions.sess', '<>', DESTROYED),
+      )
       .execute()
       .then(() => this.pruneNowAndThen())
       .then(
@@ -52,7 +65,8 @@ export class DbSessionStore extends session.Store {
 
   override destroy(sid: string, callback?: Callback): void {
     this.db
-      .deleteFrom('sessions')
+      .updateTable('sessions')
+      .set({ sess: DESTROYED })
       .where('sid', '=', sid)
       .execute()
       .then(
@@ -67,6 +81,7 @@ export class DbSessionStore extends session.Store {
       .updateTable('sessions')
       .set({ expires_at: expiryOf(sess) })
       .where('sid', '=', sid)
+      .where('sess', '<>', DESTROYED)
       .execute()
       .then(
         () => callback?.(),

@@ -1,7 +1,8 @@
 import { Writable } from 'node:stream';
+import type { Store } from 'express-session';
 import request from 'supertest';
 import type { AuditAction } from '../../src/audit/audit-log';
-import type { VseeSettings } from '../../src/config';
+import type { Config, VseeSettings } from '../../src/config';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import type { SandboxOptions } from '../../src/sandbox';
 import { VseeClient, type VseeClientOptions } from '../../src/vsee';
@@ -30,6 +31,10 @@ export async function startClinic(
     vsee?: Partial<VseeSettings>;
     sandbox?: SandboxOptions;
     client?: VseeClientOptions;
+    /** The portal's config (e.g. a PUBLIC_URL that matches a real listening port); testConfig() if unset. */
+    config?: Config;
+    /** A session store other than the database's (e.g. Redis). */
+    sessionStore?: Store;
   } = {},
 ): Promise<ClinicHarness> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
@@ -46,7 +51,14 @@ export async function startClinic(
     retry: { baseDelayMs: 10 },
     ...options.client,
   });
-  const app = buildPortal({ db: testDb.db, vsee, vseeClient, logger });
+  const app = buildPortal({
+    db: testDb.db,
+    vsee,
+    vseeClient,
+    logger,
+    config: options.config,
+    sessionStore: options.sessionStore,
+  });
   return {
     sandbox,
     testDb,
