@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import type { VseeSettings } from '../config';
 import { interpretAnswer } from './answers';
 import { VseeError, isVseeError, type VseeEndpoint } from './errors';
+import { type BreakerOptions, VseeBreaker } from './breaker';
 import { withRetries, type RetryPolicy } from './retry';
 import { availabilityAnswer, intakeAnswer, roomAnswer, ssoAnswer, visitAnswer } from './schemas';
 import { createAgent, createHttp, errorFromTransport } from './transport';
@@ -30,6 +31,8 @@ export interface VseeClientOptions {
   maxSockets?: number;
   /** GETs only: attempts in all (default 3 = at most 2 retries) and the backoff base (default 100 ms). */
   retry?: { attempts?: number; baseDelayMs?: number };
+  /** The circuit breaker in front of every call (SECURITY O4). */
+  breaker?: BreakerOptions;
 }
 
 type Auth = { kind: 'apiKey' } | { kind: 'token'; token: string } | { kind: 'public' };
@@ -57,6 +60,7 @@ export class VseeClient {
   private readonly callMs: number;
   private readonly retry: RetryPolicy;
   private readonly logger?: Logger;
+  private readonly breaker: VseeBreaker;
 
   constructor(
     private readonly settings: VseeSettings,
@@ -69,6 +73,7 @@ export class VseeClient {
       baseDelayMs: options.retry?.baseDelayMs ?? 100,
     };
     this.logger = options.logger;
+    this.breaker = new VseeBreaker(options.breaker);
     const connectMs = options.timeouts?.connectMs ?? 2_000;
     this.agent = createAgent(this.apiBase, { connectMs, maxSockets: options.maxSockets ?? 50 });
     this.http = createHttp(this.agent);
@@ -214,6 +219,7 @@ export class VseeClient {
 
   /** Closes the pooled sockets; the client must not be used afterwards. */
   close(): void {
+    this.breaker.shutdown();
     this.agent.destroy();
   }
 
@@ -229,13 +235,18 @@ export class VseeClient {
   }
 
   /**
-   * Every call goes through here (a circuit breaker will wrap it). Only GETs are retried: a POST
+   * Every call goes through here, each attempt through the circuit breaker. Only GETs are retried: a POST
    * that timed out may have created a visit, so the flow reconciles instead (SECURITY O2).
    */
   private send<T>(call: Call<T>): Promise<T> {
     const attempts = call.method === 'GET' ? this.retry.attempts : 1;
     const policy = { ...this.retry, attempts };
-    return withRetries(call.endpoint, policy, (n) => this.attempt(call, n), call.signal);
+    return withRetries(
+      call.endpoint,
+      policy,
+      (n) => this.breaker.run(call.endpoint, () => this.attempt(call, n)),
+      call.signal,
+    );
   }
 
   private async attempt<T>(call: Call<T>, attempt: number): Promise<T> {

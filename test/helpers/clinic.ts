@@ -7,6 +7,7 @@ import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import type { SandboxOptions } from '../../src/sandbox';
 import { VseeClient, type VseeClientOptions } from '../../src/vsee';
 import { createLogger } from '../../src/web/logger';
+import type { RateLimits } from '../../src/web/rate-limits';
 import { openTestDb, type TestDbKind, type TestDb } from './databases';
 import { csrfFrom, testId } from './html';
 import { buildPortal, csrfOf, newPatient, signUp, type PatientFields } from './portal';
@@ -35,6 +36,7 @@ export async function startClinic(
     config?: Config;
     /** A session store other than the database's (e.g. Redis). */
     sessionStore?: Store;
+    rateLimits?: RateLimits;
   } = {},
 ): Promise<ClinicHarness> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
@@ -49,6 +51,9 @@ export async function startClinic(
     logger,
     timeouts: { callMs: 1500 },
     retry: { baseDelayMs: 10 },
+    // Off by default: most tests study one failure at a time, and an open circuit would turn the
+    // next test's failure into "unavailable". The breaker has its own tests (vsee-breaker.test.ts).
+    breaker: { enabled: false },
     ...options.client,
   });
   const app = buildPortal({
@@ -58,6 +63,7 @@ export async function startClinic(
     logger,
     config: options.config,
     sessionStore: options.sessionStore,
+    rateLimits: options.rateLimits,
   });
   return {
     sandbox,

@@ -1,0 +1,68 @@
+import CircuitBreaker from 'opossum';
+import { isVseeError, VseeError, type VseeEndpoint } from './errors';
+
+export interface BreakerOptions {
+  /** Off only in tests that study one failure at a time; on in the portal. */
+  enabled?: boolean;
+  /** Share of failed calls in the rolling window that opens the circuit (default 50 %). */
+  errorThresholdPercentage?: number;
+  /** Calls in the window before the share counts at all (default 10). */
+  volumeThreshold?: number;
+  /** How long the circuit stays open before one probe call may try VSee again (default 30 s). */
+  resetTimeoutMs?: number;
+}
+
+type Action = () => Promise<unknown>;
+
+/**
+ * One circuit breaker for all of VSee (SECURITY O4): when most recent calls failed because VSee is
+ * down or too slow, further calls fail at once with `unavailable` instead of making every patient
+ * wait for a timeout. VSee refusing a request (4xx, kind `rejected`) says nothing about its health and
+ * does not count. Timeouts stay with the client (per call and per flow), so opossum's own is off.
+ */
+export class VseeBreaker {
+  private readonly breaker?: CircuitBreaker<[Action], unknown>;
+  private readonly resetTimeoutMs: number;
+
+  constructor(options: BreakerOptions = {}) {
+    this.resetTimeoutMs = options.resetTimeoutMs ?? 30_000;
+    if (options.enabled === false) return;
+    this.breaker = new CircuitBreaker((action: Action) => action(), {
+      timeout: false,
+      errorThresholdPercentage: options.errorThresholdPercentage ?? 50,
+      volumeThreshold: options.volumeThreshold ?? 10,
+      resetTimeout: this.resetTimeoutMs,
+      rollingCountTimeout: 10_000,
+      // true = "not a failure": refusals are VSee working as designed.
+      errorFilter: (err: unknown) => isVseeError(err) && err.kind === 'rejected',
+    });
+  }
+
+  /** Runs one VSee exchange through the breaker; an open circuit answers `unavailable` without calling. */
+  async run<T>(endpoint: VseeEndpoint, action: () => Promise<T>): Promise<T> {
+    if (!this.breaker) return action();
+    try {
+      return (await this.breaker.fire(action)) as T;
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EOPENBREAKER') {
+        // Not retryable: retrying inside an open circuit would only add backoff to a fast answer.
+        throw new VseeError('unavailable', endpoint, {
+          retryable: false,
+          retryAfterMs: this.resetTimeoutMs,
+          cause: { code: 'EOPENBREAKER' },
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** True while calls are being refused without reaching VSee. */
+  get isOpen(): boolean {
+    return this.breaker?.opened ?? false;
+  }
+
+  /** Stops the breaker's internal timers (rolling window buckets). */
+  shutdown(): void {
+    this.breaker?.shutdown();
+  }
+}

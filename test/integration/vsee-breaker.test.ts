@@ -1,0 +1,54 @@
+import { performance } from 'node:perf_hooks';
+import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
+import { type ClinicHarness, errorPageOf, patientOf, startClinic } from '../helpers/clinic';
+import { csrfOf } from '../helpers/portal';
+
+describe('circuit breaker in front of VSee (SECURITY O4)', () => {
+  let h: ClinicHarness;
+  beforeEach(async () => {
+    h = await startClinic({
+      client: { breaker: { volumeThreshold: 10, errorThresholdPercentage: 50, resetTimeoutMs: 1000 } },
+      // This test presses the button 120 times a minute on purpose.
+      rateLimits: new RateLimits({ ...DEFAULT_RATE_LIMITS, launchesPerMinute: 1000 }),
+    });
+  });
+  afterEach(() => h.close());
+
+  it('opens after repeated VSee failures, then answers fast with no VSee call, and closes again after a good probe', async () => {
+    const { agent } = await patientOf(h);
+    const _csrf = await csrfOf(agent, '/');
+    const go = () => agent.post('/clinic/go').type('form').send({ _csrf });
+
+    h.sandbox.knobs.failNext('users/sso', { status: 500, times: 20 });
+    for (let i = 0; i < 20; i += 1) expect((await go()).status).toBe(503);
+    const callsWhenOpen = h.sandbox.requestLog.entries().length;
+    h.sandbox.knobs.reset();
+
+    const timings: number[] = [];
+    for (let i = 0; i < 100; i += 1) {
+      const started = performance.now();
+      const res = await go();
+      timings.push(performance.now() - started);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+    }
+    const page = errorPageOf((await go()).text);
+    expect(page.title).toContain('not answering');
+    expect(h.sandbox.requestLog.entries().length).toBe(callsWhenOpen);
+    timings.sort((a, b) => a - b);
+    expect(timings[98]!).toBeLessThan(50);
+
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect((await go()).status).toBe(302);
+    expect((await go()).status).toBe(302);
+  });
+
+  it('VSee refusing requests (4xx) does not open the circuit', async () => {
+    const { agent } = await patientOf(h);
+    const _csrf = await csrfOf(agent, '/');
+    h.sandbox.knobs.failNext('users/sso', { status: 401, times: 15 });
+    for (let i = 0; i < 15; i += 1)
+      expect((await agent.post('/clinic/go').type('form').send({ _csrf })).status).toBe(502);
+    expect((await agent.post('/clinic/go').type('form').send({ _csrf })).status).toBe(302);
+  });
+});
