@@ -38,6 +38,8 @@ export interface Config {
   vsee?: VseeSettings;
   /** Port of the built-in sandbox when it is used (0 = any free port). */
   sandboxPort: number;
+  /** After SIGTERM, how long /readyz answers 503 while requests are still accepted (for the load balancer). */
+  shutdownDelayMs: number;
 }
 
 /** Thrown when the environment is wrong; the message names every bad key. */
@@ -88,6 +90,7 @@ const schema = z.object({
   VSEE_DISABLE_NAVIGATION: flag.default(false),
   VSEE_DISABLE_EMAILS: flag.default(false),
   SANDBOX_PORT: port.default(4000),
+  SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(20).default(0),
 });
 
 /** Every environment key the portal reads (documented one by one in .env.example). */
@@ -179,5 +182,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     vsee,
     sandboxPort: e.SANDBOX_PORT,
+    shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
   };
 }

@@ -38,15 +38,17 @@ async function main(): Promise<void> {
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
 
-  const shutdown = (signal: string) => {
+  const shutdown = async (signal: string) => {
     if (draining) return;
     draining = true;
-    logger.info({ signal }, 'shutting down: finishing requests in progress');
+    logger.info({ signal }, 'shutting down: /readyz now answers 503; finishing requests in progress');
     const forced = setTimeout(() => {
       logger.error('requests still running after the drain timeout; exiting');
       process.exit(1);
-    }, DRAIN_TIMEOUT_MS);
+    }, DRAIN_TIMEOUT_MS + config.shutdownDelayMs);
     forced.unref();
+    // Keep serving while the load balancer notices the failing readiness check.
+    await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
     server.close(() => {
       runtime.close().then(
         () => {
@@ -59,8 +61,8 @@ async function main(): Promise<void> {
     // Idle keep-alive sockets would hold server.close() open until they time out.
     server.closeIdleConnections();
   };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {
