@@ -21,10 +21,12 @@ function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
  */
 export function healthRoutes(checks: ReadinessCheck[], isDraining: () => boolean): Router {
   const router = Router();
+  // Mounted before the app-wide no-store: a cached "ok" from a proxy would hide an outage.
   router.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok' });
+    res.set('Cache-Control', 'no-store').json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
+    res.set('Cache-Control', 'no-store');
     if (isDraining()) {
       res.status(503).json({ status: 'draining' });
       return;
