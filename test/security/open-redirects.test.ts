@@ -137,16 +137,24 @@ describe('a bad visit id from VSee, end to end (SECURITY C2)', () => {
   afterAll(() => h.close());
   afterEach(() => h.sandbox.knobs.reset());
 
-  it('when add_walkin answers without a visit id, the patient gets a 502 page and no redirect', async () => {
+  it('when add_walkin answers without a visit id, the patient gets a 502 page or (reconciled) a safe launch, never a bad Location', async () => {
     const { agent } = await patientOf(h);
     const { launchKey, _csrf } = await walkinForm(agent);
     h.sandbox.knobs.failNext('visits/add_walkin', { mode: 'missing_field', field: 'id' });
 
     const res = await agent.post('/visits/walkin').type('form').send({ _csrf, launch_key: launchKey });
 
-    expect(res.status).toBe(502);
-    expect(res.headers.location).toBeUndefined();
-    expect(errorPageOf(res.text).title).toBe('The clinic sent an answer we did not understand');
+    // The sandbox creates the visit and then drops its id from the answer; the portal may find the
+    // visit again by looking it up (O2). Either way, no Location built from a missing id.
+    if (res.status === 302) {
+      const url = new URL(res.headers.location!);
+      expect(url.origin).toBe(new URL(h.vsee.clinicUrl).origin);
+      expect(url.searchParams.get('next')).toMatch(/^\/visits\/start\/[A-Za-z0-9_-]{1,64}$/);
+    } else {
+      expect(res.status).toBe(502);
+      expect(res.headers.location).toBeUndefined();
+      expect(errorPageOf(res.text).title).toBe('The clinic sent an answer we did not understand');
+    }
   });
 
   it('when SSO answers without a token, Go to Clinic gets a 502 page and no redirect', async () => {
