@@ -8,7 +8,14 @@ import { interpretAnswer } from './answers';
 import { VseeError, isVseeError, type VseeEndpoint } from './errors';
 import { type BreakerOptions, VseeBreaker } from './breaker';
 import { withRetries, type RetryPolicy } from './retry';
-import { availabilityAnswer, intakeAnswer, roomAnswer, ssoAnswer, visitAnswer } from './schemas';
+import {
+  availabilityAnswer,
+  intakeAnswer,
+  intakeDetailAnswer,
+  roomAnswer,
+  ssoAnswer,
+  visitAnswer,
+} from './schemas';
 import { createAgent, createHttp, errorFromTransport } from './transport';
 import type {
   AppointmentInput,
@@ -200,6 +207,21 @@ export class VseeClient {
       path: `visits/${pathSegment(id, 'visits/:id')}`,
       auth: token(apiToken),
       answer: visitAnswer,
+      signal,
+    });
+  }
+
+  /**
+   * GET intakes/{id}: the intake as VSee keeps it, with the id of the visit built from it (if any).
+   * Flows use it to find a visit whose creation answer was lost (SECURITY O2: reconcile, never re-POST).
+   */
+  async getIntake(id: string, patientToken: string, signal?: AbortSignal): Promise<Intake> {
+    return this.send({
+      method: 'GET',
+      endpoint: 'intakes/:id',
+      path: `intakes/${pathSegment(id, 'intakes/:id')}`,
+      auth: token(patientToken),
+      answer: intakeDetailAnswer,
       signal,
     });
   }

@@ -11,6 +11,7 @@ export type VseeEndpoint =
   | 'visits/add_econsult'
   | 'visits/:id'
   | 'rooms/:code'
+  | 'intakes/:id'
   /** A browser URL we build (urls.ts), not an API call. */
   | 'auth';
 

@@ -55,6 +55,14 @@ export const intakeAnswer = z
   .object({ data: z.object({ id: vseeId }) })
   .transform(({ data }): Intake => ({ id: data.id }));
 
+/**
+ * `GET intakes/{id}`. The visit built from an intake names it (`intake.visit_id` in the add_walkin
+ * sample, VSEE_API.md §4), so an intake read back tells whether a lost answer had created a visit.
+ */
+export const intakeDetailAnswer = z
+  .object({ data: z.object({ id: vseeId, visit_id: optionalPart(vseeId) }) })
+  .transform(({ data }): Intake => ({ id: data.id, visitId: data.visit_id ?? undefined }));
+
 const visitData = z
   .object({
     id: vseeId,

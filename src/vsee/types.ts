@@ -35,6 +35,8 @@ export interface IntakeInput {
 
 export interface Intake {
   id: string;
+  /** The visit created from this intake, when VSee says (GET intakes/{id} only). */
+  visitId?: string;
 }
 
 /** For a walk-in or an e-consult built from an intake. */

@@ -1,4 +1,12 @@
-import { appointmentPath, flowDeadline, isVseeError, ssoLaunchUrl, type Slot } from '../../vsee';
+import {
+  appointmentPath,
+  clinicHomePath,
+  flowDeadline,
+  isVseeError,
+  ssoLaunchUrl,
+  type Slot,
+} from '../../vsee';
+import { createOrRecover } from './reconcile';
 import {
   claimLaunch,
   findVisitForAccount,
@@ -97,18 +105,34 @@ export async function bookAppointment(
       signal,
     );
     await noteIntake(deps.db, claim.record.id, intake.id);
-    const visit = await deps.vsee.createAppointment(
-      {
-        intakeId: intake.id,
-        providerId: input.slot.providerId,
-        start: input.slot.start,
-        end: input.slot.end,
-        memberId: sso.userId,
-        timezone: input.timezone,
-      },
-      sso.token,
-      signal,
+    const result = await createOrRecover(deps, 'visits', intake.id, sso.token, () =>
+      deps.vsee.createAppointment(
+        {
+          intakeId: intake.id,
+          providerId: input.slot.providerId,
+          start: input.slot.start,
+          end: input.slot.end,
+          memberId: sso.userId,
+          timezone: input.timezone,
+        },
+        sso.token,
+        signal,
+      ),
     );
+    if (result.recovered) {
+      // Booked, but the answer with the appointment link was lost: keep the booking (the patient
+      // opens it from the clinic dashboard) rather than book the slot twice.
+      const record = await markCreated(deps.db, claim.record.id, {
+        vseeVisitId: result.visitId,
+        vseeIntakeId: intake.id,
+        status: 'confirmed',
+        startsAt: input.slot.start,
+        endsAt: input.slot.end,
+      });
+      await audit(deps, ctx, 'launch_appointment', 'success', result.visitId);
+      return record;
+    }
+    const visit = result.visit;
     const provider = visit.provider;
     const record = await markCreated(deps.db, claim.record.id, {
       vseeVisitId: visit.id,
@@ -159,7 +183,6 @@ export async function openAppointment(
   nowMs = Date.now(),
 ): Promise<string> {
   const record = await findAppointment(deps, ctx, visitId);
-  if (!record.appointment_token) throw new VisitNotFoundError('appointment has no link');
   if (
     ['completed', 'cancelled'].includes(record.status) ||
     (record.ends_at !== null && record.ends_at * 1000 < nowMs)
@@ -171,7 +194,10 @@ export async function openAppointment(
     const location = ssoLaunchUrl(
       deps.settings,
       sso.token,
-      appointmentPath(record.vsee_visit_id!, record.appointment_token),
+      // Without the link token (its answer was lost, see bookAppointment) the clinic dashboard lists it.
+      record.appointment_token
+        ? appointmentPath(record.vsee_visit_id!, record.appointment_token)
+        : clinicHomePath(),
     );
     await audit(deps, ctx, 'launch_open_appointment', 'success', record.vsee_visit_id);
     return location;

@@ -1,4 +1,5 @@
 import { flowDeadline } from '../../vsee';
+import { createOrRecover, visitFromIntake } from './reconcile';
 import {
   claimLaunch,
   findVisitForAccount,
@@ -39,6 +40,18 @@ export async function askDoctor(
   const signal = flowDeadline();
   try {
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
+    // A retry of a key whose earlier attempt lost VSee's answer: that eConsult may exist already.
+    const earlierIntake = claim.record.vsee_intake_id;
+    const earlier = earlierIntake ? await visitFromIntake(deps, earlierIntake, sso.token) : undefined;
+    if (earlier) {
+      const record = await markCreated(deps.db, claim.record.id, {
+        vseeVisitId: earlier,
+        vseeIntakeId: earlierIntake ?? undefined,
+        status: 'pending',
+      });
+      await audit(deps, ctx, 'launch_econsult', 'success', earlier);
+      return record;
+    }
     // The question travels in VSee's documented field; details follow the reason on their own lines.
     const reasonForVisit = input.details ? `${input.reason}\n\n${input.details}` : input.reason;
     // The intake needs a type (docs/vsee-contract.md): VSee knows 1 (unscheduled) and 2 (scheduled) and
@@ -50,13 +63,16 @@ export async function askDoctor(
       signal,
     );
     await noteIntake(deps.db, claim.record.id, intake.id);
-    const visit = await deps.vsee.addEconsult({ intakeId: intake.id }, sso.token, signal);
+    const result = await createOrRecover(deps, 'visits/add_econsult', intake.id, sso.token, () =>
+      deps.vsee.addEconsult({ intakeId: intake.id }, sso.token, signal),
+    );
+    const vseeVisitId = result.recovered ? result.visitId : result.visit.id;
     const record = await markCreated(deps.db, claim.record.id, {
-      vseeVisitId: visit.id,
+      vseeVisitId,
       vseeIntakeId: intake.id,
-      status: statusFromVsee(visit.status),
+      status: statusFromVsee(result.recovered ? undefined : result.visit.status),
     });
-    await audit(deps, ctx, 'launch_econsult', 'success', visit.id);
+    await audit(deps, ctx, 'launch_econsult', 'success', vseeVisitId);
     return record;
   } catch (error) {
     await markFailed(deps.db, claim.record.id);

@@ -1,4 +1,5 @@
 import { clinicHomePath, flowDeadline, isVseeError, ssoLaunchUrl, visitStartPath } from '../../vsee';
+import { createOrRecover, visitFromIntake } from './reconcile';
 import {
   claimLaunch,
   findOpenWalkin,
@@ -70,21 +71,36 @@ export async function seeDoctorNow(
       await audit(deps, ctx, 'launch_rejoin', 'success', open);
       return ssoLaunchUrl(deps.settings, sso.token, visitStartPath(open));
     }
-    const intake = await deps.vsee.createIntake(
-      { memberId: sso.userId, kind: 'walkin', reasonForVisit: input.reason },
-      sso.token,
-      signal,
-    );
-    await noteIntake(deps.db, claim.record.id, intake.id);
-    const visit = await deps.vsee.addWalkin({ intakeId: intake.id }, sso.token, signal);
-    const location = ssoLaunchUrl(deps.settings, sso.token, visitStartPath(visit.id));
-    vseeVisitId = visit.id;
+    // A retry of a key whose earlier attempt lost VSee's answer: that visit may exist already.
+    const earlierIntake = claim.record.vsee_intake_id;
+    const earlier = earlierIntake ? await visitFromIntake(deps, earlierIntake, sso.token) : undefined;
+    let intakeId = earlierIntake ?? undefined;
+    let created: { id: string; status: string | undefined };
+    if (earlier) {
+      created = { id: earlier, status: undefined };
+    } else {
+      const intake = await deps.vsee.createIntake(
+        { memberId: sso.userId, kind: 'walkin', reasonForVisit: input.reason },
+        sso.token,
+        signal,
+      );
+      intakeId = intake.id;
+      await noteIntake(deps.db, claim.record.id, intake.id);
+      const result = await createOrRecover(deps, 'visits/add_walkin', intake.id, sso.token, () =>
+        deps.vsee.addWalkin({ intakeId: intake.id }, sso.token, signal),
+      );
+      created = result.recovered
+        ? { id: result.visitId, status: undefined }
+        : { id: result.visit.id, status: result.visit.status };
+    }
+    const location = ssoLaunchUrl(deps.settings, sso.token, visitStartPath(created.id));
+    vseeVisitId = created.id;
     await markCreated(deps.db, claim.record.id, {
-      vseeVisitId: visit.id,
-      vseeIntakeId: intake.id,
-      status: statusFromVsee(visit.status),
+      vseeVisitId: created.id,
+      vseeIntakeId: intakeId,
+      status: statusFromVsee(created.status),
     });
-    await audit(deps, ctx, 'launch_walkin', 'success', visit.id);
+    await audit(deps, ctx, 'launch_walkin', 'success', created.id);
     return location;
   } catch (error) {
     if (!vseeVisitId) await markFailed(deps.db, claim.record.id);
