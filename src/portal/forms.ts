@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isCommonPassword } from './common-passwords';
 
 const MAX_NAME = 100;
 
@@ -39,7 +40,11 @@ export const PASSWORD_MAX = 256;
 const newPassword = z
   .string({ error: 'Choose a password' })
   .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters`)
-  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`);
+  .max(PASSWORD_MAX, `Use at most ${PASSWORD_MAX} characters`)
+  .refine(
+    (p) => !isCommonPassword(p),
+    'This password is too common. Choose one that others are unlikely to use.',
+  );
 
 export const profileSchema = z.object({
   first_name: text('first name', MAX_NAME),

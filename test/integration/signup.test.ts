@@ -59,6 +59,7 @@ describe.each(testDbKinds())('sign-up (%s)', (kind) => {
     ['email malformed', { email: 'not-an-email' }, 'email', 'like name@example.com'],
     ['password too short', { password: 'short' }, 'password', 'at least 8 characters'],
     ['password too long', { password: 'p'.repeat(257) }, 'password', 'at most 256 characters'],
+    ['password one of the most common', { password: 'Password1' }, 'password', 'too common'],
   ];
 
   it.each(invalid)(
