@@ -36,9 +36,18 @@ export interface VisitsTable {
   ends_at: number | null;
   /** pending → created (VSee has it) or failed; then VSee's status words. */
   status: string;
+  /** When the status last changed (from VSee's event time when a webhook told us). */
   status_updated_at: string;
+  /** When the portal last confirmed the status with VSee (GET /visits/:id); null until it does. */
+  status_checked_at: Generated<string | null>;
   created_at: string;
   updated_at: string;
+}
+
+/** Ids of VSee webhook events already applied, so a replay changes nothing. */
+export interface WebhookEventsTable {
+  event_id: string;
+  received_at: string;
 }
 
 export interface AuditEventsTable {
@@ -64,6 +73,7 @@ export interface Database {
   visits: VisitsTable;
   audit_events: AuditEventsTable;
   sessions: SessionsTable;
+  webhook_events: WebhookEventsTable;
 }
 
 export type Account = Selectable<AccountsTable>;
