@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 import { parseForm } from '../web/forms';
 import { appointmentUrl } from '../vsee';
 import { askDoctor, findEconsult } from './flows/econsult';
@@ -13,10 +13,10 @@ import {
 import type { ClinicDeps, PatientContext } from './flows/context';
 import { inviteSomeone } from './flows/invite';
 import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
+import { findVisitFresh, listVisitsFresh } from './flows/refresh-statuses';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
 import { calendarFile } from './ics';
 import { isTimeZone, pickTimeZone, dateTimeLabel, timeLabel, zoneName } from './time-zones';
-import { listVisits } from './visit-records';
 import { slotDays, visitRow } from './view-models';
 
 declare module 'express-session' {
@@ -25,6 +25,9 @@ declare module 'express-session' {
     timezone?: string;
   }
 }
+
+/** How often a visit's page reloads itself while the patient waits for a provider. */
+const WAITING_REFRESH_SECONDS = 15;
 
 function contextOf(req: Request): PatientContext {
   return { patient: req.user!, requestId: String(req.id), ip: req.ip ?? null };
@@ -80,14 +83,12 @@ export function clinicHandlers(deps: ClinicDeps) {
     async seeDoctorNow(req: Request, res: Response): Promise<void> {
       const form = parseForm(walkinSchema, req.body);
       if (!form.ok) {
-        res
-          .status(400)
-          .render('dashboard', {
-            title: 'Your dashboard',
-            walkinKey: randomUUID(),
-            walkinErrors: form.errors,
-            values: form.values,
-          });
+        res.status(400).render('dashboard', {
+          title: 'Your dashboard',
+          walkinKey: randomUUID(),
+          walkinErrors: form.errors,
+          values: form.values,
+        });
         return;
       }
       redirectToVsee(
@@ -101,8 +102,23 @@ export function clinicHandlers(deps: ClinicDeps) {
 
     async myVisits(req: Request, res: Response): Promise<void> {
       const timeZone = patientZone(req);
-      const visits = (await listVisits(deps.db, req.user!.id)).map((v) => visitRow(v, timeZone));
+      const { records, unchecked } = await listVisitsFresh(deps, contextOf(req));
+      const visits = records.map((v) => visitRow(v, timeZone, Date.now(), unchecked.has(v.id)));
       res.render('clinic/visits', { title: 'My visits', visits, timeZone });
+    },
+
+    async showVisit(req: Request, res: Response, next: NextFunction): Promise<void> {
+      // Only digits: `/visits/walkin` and other words are not visit ids (Express 5 paths take no regex).
+      if (!/^\d{1,15}$/.test(String(req.params.id))) return next();
+      const { record, unchecked } = await findVisitFresh(deps, contextOf(req), visitId(req));
+      const row = visitRow(record, patientZone(req), Date.now(), unchecked);
+      // The HTTP twin of <meta http-equiv="refresh">: reloads while waiting, without any script.
+      if (row.waiting) res.set('Refresh', String(WAITING_REFRESH_SECONDS));
+      res.render('clinic/visit', {
+        title: row.kindLabel,
+        row,
+        refreshSeconds: row.waiting ? WAITING_REFRESH_SECONDS : 0,
+      });
     },
 
     async rejoin(req: Request, res: Response): Promise<void> {
@@ -191,14 +207,12 @@ export function clinicHandlers(deps: ClinicDeps) {
     async askDoctor(req: Request, res: Response): Promise<void> {
       const form = parseForm(econsultSchema, req.body);
       if (!form.ok) {
-        res
-          .status(400)
-          .render('clinic/econsult-new', {
-            title: 'Ask a doctor',
-            launchKey: randomUUID(),
-            values: form.values,
-            errors: form.errors,
-          });
+        res.status(400).render('clinic/econsult-new', {
+          title: 'Ask a doctor',
+          launchKey: randomUUID(),
+          values: form.values,
+          errors: form.errors,
+        });
         return;
       }
       const record = await askDoctor(deps, contextOf(req), {

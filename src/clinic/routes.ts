@@ -14,6 +14,7 @@ export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits): Router {
   router.post('/clinic/go', requireLogin, launch, h.goToClinic);
   router.post('/visits/walkin', requireLogin, launch, creation, h.seeDoctorNow);
   router.get('/visits', requireLogin, h.myVisits);
+  router.get('/visits/:id', requireLogin, h.showVisit);
   router.post('/visits/:id/rejoin', requireLogin, launch, h.rejoin);
   router.get('/visits/:id/invite', requireLogin, h.invite);
 

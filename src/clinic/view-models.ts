@@ -1,6 +1,7 @@
 import type { Slot } from '../vsee';
 import type { VisitRecord } from './visit-records';
 import { dateTimeLabel, dayLabel, timeLabel, zoneName } from './time-zones';
+import { lastKnownAt } from './visit-status';
 
 const KIND_LABEL: Record<VisitRecord['kind'], string> = {
   walkin: 'Video visit now',
@@ -25,8 +26,8 @@ const STATUS_LABEL: Record<VisitRecord['kind'], Record<string, string>> = {
   },
   econsult: {
     pending: 'Submitted',
-    confirmed: 'Accepted by a provider',
-    in_progress: 'Accepted by a provider',
+    confirmed: 'Accepted',
+    in_progress: 'Accepted',
     completed: 'Answered',
     cancelled: 'Cancelled',
   },
@@ -44,28 +45,52 @@ export interface VisitRow {
   canOpenAppointment: boolean;
   canInvite: boolean;
   detailsHref?: string;
+  /** "last changed …" in the patient's zone. */
+  statusChanged: string;
+  /** Set when VSee could not be asked just now: when the shown status was last known for sure. */
+  lastUpdated?: string;
+  /** Someone is waiting for a provider: the detail page reloads itself. */
+  waiting: boolean;
 }
 
-/** What My visits shows for one record, and which actions still make sense. */
-export function visitRow(record: VisitRecord, timeZone: string, nowMs = Date.now()): VisitRow {
+function momentLabel(iso: string, timeZone: string): string {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return `${dateTimeLabel(seconds, timeZone)} ${zoneName(seconds, timeZone)}`;
+}
+
+/**
+ * What My visits shows for one record, and which actions still make sense. `unchecked`: VSee could
+ * not be asked about a stale status just now, so the row says when it was last updated.
+ */
+export function visitRow(
+  record: VisitRecord,
+  timeZone: string,
+  nowMs = Date.now(),
+  unchecked = false,
+): VisitRow {
   const open = OPEN.has(record.status);
   const at = record.starts_at ?? Math.floor(Date.parse(record.created_at) / 1000);
   const ended = record.ends_at !== null && record.ends_at * 1000 < nowMs;
+  // A booked appointment whose time has come is, to the patient, waiting for the provider.
+  const started = record.starts_at !== null && record.starts_at * 1000 <= nowMs;
+  const waitingNow =
+    (record.status === 'pending' || record.status === 'confirmed') &&
+    (record.kind === 'walkin' || (record.kind === 'appointment' && started && !ended));
   return {
     id: record.id,
     kind: record.kind,
     kindLabel: KIND_LABEL[record.kind],
-    statusLabel: STATUS_LABEL[record.kind][record.status] ?? 'Unknown',
+    statusLabel: waitingNow
+      ? 'Waiting for a provider'
+      : (STATUS_LABEL[record.kind][record.status] ?? 'Unknown'),
+    statusChanged: momentLabel(record.status_updated_at, timeZone),
+    lastUpdated: unchecked ? momentLabel(lastKnownAt(record), timeZone) : undefined,
+    waiting: waitingNow,
     when: `${dateTimeLabel(at, timeZone)} ${zoneName(at, timeZone)}`,
     canRejoin: record.kind === 'walkin' && open,
     canOpenAppointment: record.kind === 'appointment' && open && !ended && record.appointment_token !== null,
     canInvite: record.kind !== 'econsult' && open && !ended,
-    detailsHref:
-      record.kind === 'appointment'
-        ? `/appointments/${record.id}`
-        : record.kind === 'econsult'
-          ? `/econsult/${record.id}`
-          : undefined,
+    detailsHref: `/visits/${record.id}`,
   };
 }
 
