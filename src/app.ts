@@ -16,6 +16,7 @@ import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
 import { requestLogging } from './web/request-logging';
 import { cspNonce, noStore, securityHeaders } from './web/security-headers';
+import { webhookRoutes } from './webhooks/routes';
 import type { VseeClient } from './vsee';
 
 export interface AppDeps {
@@ -32,6 +33,8 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** True once shutdown has begun: /readyz answers 503 so the load balancer stops sending traffic. */
   isDraining?: () => boolean;
+  /** Secret of the VSee webhook receiver; default config.vseeWebhookSecret (the runtime may make one up for the sandbox). */
+  webhookSecret?: string;
 }
 
 const ROOT = join(__dirname, '..');
@@ -58,6 +61,8 @@ export function createApp(deps: AppDeps): Express {
     securityHeaders({ clinicOrigin: new URL(deps.vsee.clinicUrl).origin, isProduction: secureCookies }),
   );
   app.use(healthRoutes(deps.readinessChecks ?? [], deps.isDraining ?? (() => false)));
+  // Before sessions, CSRF and the form parser: VSee posts JSON with a secret, not a session (README).
+  app.use(webhookRoutes({ db, logger, secret: deps.webhookSecret ?? config.vseeWebhookSecret, rateLimits }));
   app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
 
   app.use(noStore);

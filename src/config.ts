@@ -36,6 +36,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Undefined: no VSEE_* key was set, so the built-in sandbox stands in for VSee. */
   vsee?: VseeSettings;
+  /** Shared secret of `POST /webhooks/vsee/{secret}`; unset: the receiver answers 404 (disabled). */
+  vseeWebhookSecret?: string;
   /** Port of the built-in sandbox when it is used (0 = any free port). */
   sandboxPort: number;
   /** After SIGTERM, how long /readyz answers 503 while requests are still accepted (for the load balancer). */
@@ -89,6 +91,12 @@ const schema = z.object({
   VSEE_ADMIN_TOKEN: z.string().min(1).optional(),
   VSEE_DISABLE_NAVIGATION: flag.default(false),
   VSEE_DISABLE_EMAILS: flag.default(false),
+  // VSee signs nothing (VSEE_API.md §10), so this secret in the webhook URL is the only proof of origin.
+  VSEE_WEBHOOK_SECRET: z
+    .string()
+    .min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)')
+    .regex(/^[A-Za-z0-9._~-]+$/, 'must be URL-safe (letters, digits, . _ ~ -)')
+    .optional(),
   SANDBOX_PORT: port.default(4000),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(20).default(0),
 });
@@ -136,7 +144,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const anyVsee = Object.keys(present).some(
-    (k) => k.startsWith('VSEE_') && k !== 'VSEE_DISABLE_NAVIGATION' && k !== 'VSEE_DISABLE_EMAILS',
+    (k) =>
+      k.startsWith('VSEE_') &&
+      k !== 'VSEE_DISABLE_NAVIGATION' &&
+      k !== 'VSEE_DISABLE_EMAILS' &&
+      k !== 'VSEE_WEBHOOK_SECRET',
   );
   let vsee: VseeSettings | undefined;
   if (anyVsee || e.NODE_ENV === 'production') {
@@ -181,6 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
     logLevel: e.LOG_LEVEL,
     vsee,
+    vseeWebhookSecret: e.VSEE_WEBHOOK_SECRET,
     sandboxPort: e.SANDBOX_PORT,
     shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
   };

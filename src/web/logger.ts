@@ -12,6 +12,7 @@ export const REDACT_PATHS = [
   'req.headers["x-apitoken"]',
   'req.headers["x-apikey"]',
   'req.headers["x-apisecret"]',
+  'req.headers["x-webhook-secret"]',
   'res.headers["set-cookie"]',
   'res.headers.location',
   'headers.cookie',

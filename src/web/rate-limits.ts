@@ -27,6 +27,8 @@ export interface RateLimitSettings {
   visitCreationsPerMinute: number;
   /** Any launch (each mints an SSO token) per patient per minute. */
   launchesPerMinute: number;
+  /** VSee webhook deliveries per source IP per minute (counted before the secret is checked). */
+  webhooksPerIpPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -35,6 +37,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   loginFailuresPerIpPerDay: 100,
   visitCreationsPerMinute: 3,
   launchesPerMinute: 30,
+  webhooksPerIpPerMinute: 600,
 };
 
 /** Counter keys never hold an email in clear (they sit in Redis, which is not the patient database). */
@@ -56,6 +59,7 @@ export class RateLimits {
   private readonly visitCreations: RateLimiterAbstract;
   private readonly launchKeysSeen: RateLimiterAbstract;
   private readonly launches: RateLimiterAbstract;
+  private readonly webhooks: RateLimiterAbstract;
 
   constructor(
     private readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS,
@@ -77,6 +81,7 @@ export class RateLimits {
     this.visitCreations = make('visits', settings.visitCreationsPerMinute, 60);
     this.launchKeysSeen = make('launch-key', 1, 60);
     this.launches = make('launches', settings.launchesPerMinute, 60);
+    this.webhooks = make('webhooks', settings.webhooksPerIpPerMinute, 60);
   }
 
   /** Throws TooManyRequestsError when this email/IP pair or this IP has failed too often. */
@@ -121,6 +126,11 @@ export class RateLimits {
   /** Counts any launch (every launch mints an SSO token). */
   async countLaunch(accountId: number): Promise<void> {
     await this.consumeOrThrow(this.launches, String(accountId));
+  }
+
+  /** Counts a webhook delivery from this IP; throws TooManyRequestsError past the limit. */
+  async countWebhook(ip: string): Promise<void> {
+    await this.consumeOrThrow(this.webhooks, ip);
   }
 
   private pairKey(email: string, ip: string): string {

@@ -3,11 +3,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
 
-/** Path only: query strings can carry tokens (e.g. a mistyped `?sso_token=`), so they never reach a log. */
+/**
+ * Path only: query strings can carry tokens (e.g. a mistyped `?sso_token=`), so they never reach a log.
+ * The webhook URL carries its secret as a path segment (README, "Visit status updates"): blanked.
+ */
 export function pathOnly(url: string | undefined): string {
   if (!url) return '';
   const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
+  const path = q === -1 ? url : url.slice(0, q);
+  return path.replace(/^(\/webhooks\/vsee\/)[^/]+/i, '$1[secret]');
+}
+
+/**
+ * The URL as the client sent it. Inside a router mounted on a path Express shortens `req.url`
+ * (`/webhooks/vsee/{secret}` becomes `/{secret}`), which would slip past the redaction above.
+ */
+function urlOf(req: IncomingMessage & { originalUrl?: string }): string | undefined {
+  return req.originalUrl ?? req.url;
 }
 
 /**
@@ -21,15 +33,15 @@ export function requestLogging(logger: Logger) {
     quietReqLogger: true,
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     serializers: {
-      req: (req: IncomingMessage & { id?: string }) => ({
+      req: (req: IncomingMessage & { id?: string; originalUrl?: string }) => ({
         id: req.id,
         method: req.method,
-        path: pathOnly(req.url),
+        path: pathOnly(urlOf(req)),
       }),
       res: (res: ServerResponse) => ({ statusCode: res.statusCode }),
       err: (err: Error) => ({ type: err.name, message: err.message, stack: err.stack }),
     },
-    customSuccessMessage: (req, res) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
-    customErrorMessage: (req, res) => `${req.method} ${pathOnly(req.url)} ${res.statusCode}`,
+    customSuccessMessage: (req, res) => `${req.method} ${pathOnly(urlOf(req))} ${res.statusCode}`,
+    customErrorMessage: (req, res) => `${req.method} ${pathOnly(urlOf(req))} ${res.statusCode}`,
   });
 }
