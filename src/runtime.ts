@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Store } from 'express-session';
 import type { Config, VseeSettings } from './config';
 import { type Db, openDb, pingDb } from './db/connection';
@@ -22,6 +23,8 @@ export interface Runtime {
   sandbox?: RunningSandbox;
   readinessChecks: ReadinessCheck[];
   rateLimits: RateLimits;
+  /** The webhook receiver's secret: VSEE_WEBHOOK_SECRET, or one made up for the embedded sandbox. */
+  webhookSecret?: string;
   close(): Promise<void>;
 }
 
@@ -53,8 +56,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     }
 
     let sandbox: RunningSandbox | undefined;
+    let webhookSecret = config.vseeWebhookSecret;
     if (!config.vsee) {
-      const running = await startEmbeddedSandbox(config.sandboxPort, logger);
+      // The embedded sandbox posts its visit webhooks back to this portal, so My visits is live locally.
+      webhookSecret ??= randomBytes(24).toString('hex');
+      const webhook = { url: `${config.publicUrl}/webhooks/vsee/${webhookSecret}`, version: 1 as const };
+      const running = await startEmbeddedSandbox(config.sandboxPort, logger, webhook);
       sandbox = running;
       closers.push(() => running.close());
     }
@@ -63,7 +70,18 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     closers.push(async () => vseeClient.close());
 
     const rateLimits = new RateLimits(DEFAULT_RATE_LIMITS, redis);
-    return { db, redis, sessionStore, vsee, vseeClient, sandbox, readinessChecks, rateLimits, close };
+    return {
+      db,
+      redis,
+      sessionStore,
+      vsee,
+      vseeClient,
+      sandbox,
+      readinessChecks,
+      rateLimits,
+      webhookSecret,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;

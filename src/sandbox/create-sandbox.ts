@@ -13,6 +13,7 @@ import { SandboxKnobs } from './knobs';
 import { RequestLog } from './request-log';
 import { SandboxState } from './state';
 import type { Sandbox, SandboxOptions } from './types';
+import { WebhookSender } from './webhooks';
 
 export const DEFAULT_API_PREFIX = '/vc/next/api_v3/';
 export const DEFAULT_CLINIC_PREFIX = '/vc/next/';
@@ -33,6 +34,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     tokenFactory: options.tokenFactory ?? hex32,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
   });
+  const webhooks = new WebhookSender(
+    { nowSeconds: () => state.nowSeconds(), logger: options.logger },
+    options.webhook,
+  );
+  state.onVisitEvent = (type, visit) => webhooks.visitEvent(type, visit);
   const ctx: SandboxContext = {
     state,
     knobs: new SandboxKnobs(),
@@ -63,6 +69,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     state,
     knobs: ctx.knobs,
     requestLog: ctx.requestLog,
+    webhooks,
     settings: (baseUrl: string): VseeSettings => {
       const base = baseUrl.replace(/\/+$/, '');
       return {

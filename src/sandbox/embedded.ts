@@ -1,13 +1,17 @@
 import type { Logger } from 'pino';
 import { startSandbox } from './start-sandbox';
-import type { RunningSandbox } from './types';
+import type { RunningSandbox, SandboxWebhookOptions } from './types';
 
 /**
  * For `npm start` without VSEE_* settings: starts the sandbox in the portal's process and says so in
  * one clear line, including how to switch to a real clinic. The caller closes it at shutdown.
  */
-export async function startEmbeddedSandbox(port: number, logger: Logger): Promise<RunningSandbox> {
-  const sandbox = await startSandbox({ port, logger: logger.child({ component: 'vsee-sandbox' }) });
+export async function startEmbeddedSandbox(
+  port: number,
+  logger: Logger,
+  webhook?: SandboxWebhookOptions,
+): Promise<RunningSandbox> {
+  const sandbox = await startSandbox({ port, logger: logger.child({ component: 'vsee-sandbox' }), webhook });
   logger.info(
     `No VSEE_* settings: the portal is using the built-in VSee sandbox at ${sandbox.url} ` +
       `(provider console ${sandbox.vsee.clinicUrl}providers/dashboard). To use a real VSee clinic, set ` +

@@ -8,4 +8,12 @@ export type { EndpointName, FailureMode, FailureSpec, KnobTarget } from './knobs
 export { SandboxState, TransitionError } from './state';
 export type { VisitAction } from './visit-lifecycle';
 export type * from './models';
-export type { RunningSandbox, Sandbox, SandboxOptions, SandboxRequest } from './types';
+export type {
+  RunningSandbox,
+  Sandbox,
+  SandboxOptions,
+  SandboxRequest,
+  SandboxWebhookOptions,
+  SandboxWebhooks,
+  SentWebhook,
+} from './types';

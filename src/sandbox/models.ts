@@ -81,6 +81,9 @@ export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
   '40': 'Cancelled',
 };
 
+/** The visit events VSee posts to a webhook (VSEE_API.md §10). */
+export type VisitEventType = 'visit.created' | 'visit.updated' | 'visit.ended';
+
 export interface SandboxVisit {
   id: string;
   code: string;

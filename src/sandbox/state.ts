@@ -10,11 +10,12 @@ import type {
   Slot,
   TokenRecord,
   UserType,
+  VisitEventType,
   VisitKind,
 } from './models';
 import { seedProviders, seedRoom } from './seed';
 import { seededSlots, slotKey } from './slots';
-import { applyAction, refusal, type VisitAction } from './visit-lifecycle';
+import { applyAction, eventOf, refusal, type VisitAction } from './visit-lifecycle';
 
 export interface StateDeps {
   now: () => number;
@@ -78,6 +79,8 @@ export class SandboxState {
   readonly bookedSlots = new Set<string>();
   private readonly nextUserId = numericIds(10001);
   private readonly nextVisitId = numericIds(1501);
+  /** Told after a visit is created or changes status (the webhook sender listens here). */
+  onVisitEvent: ((type: VisitEventType, visit: SandboxVisit) => void) | undefined;
 
   constructor(private readonly deps: StateDeps) {
     this.seed();
@@ -207,6 +210,7 @@ export class SandboxState {
     input.intake.visitId = visit.id;
     input.intake.modified = now;
     this.visits.set(visit.id, visit);
+    this.onVisitEvent?.('visit.created', visit);
     return visit;
   }
 
@@ -261,6 +265,7 @@ export class SandboxState {
     if (action === 'cancel' && visit.kind === 'appointment' && visit.providerId) {
       this.bookedSlots.delete(slotKey(visit.providerId, visit.start));
     }
+    this.onVisitEvent?.(eventOf(action), visit);
     return visit;
   }
 

@@ -4,8 +4,9 @@ import type { VseeSettings } from '../config';
 import type { SandboxState } from './state';
 import type { SandboxKnobs } from './knobs';
 import type { SandboxRequest } from './request-log';
+import type { SandboxWebhookOptions, SentWebhook } from './webhooks';
 
-export type { SandboxRequest };
+export type { SandboxRequest, SandboxWebhookOptions, SentWebhook };
 
 /** How a sandbox is built; every option has a default that matches the real VSee layout. */
 export interface SandboxOptions {
@@ -21,8 +22,19 @@ export interface SandboxOptions {
   now?: () => number;
   /** Optional; the sandbox never logs tokens or secrets. */
   logger?: Logger;
-  /** Reserved for a later issue (webhooks); ignored today. */
-  webhook?: unknown;
+  /** Post VSee's visit webhooks here (v1 by default) when a visit is created or changes status. */
+  webhook?: SandboxWebhookOptions;
+}
+
+/** The sandbox's webhook sender, as tests drive it. */
+export interface SandboxWebhooks {
+  /** Starts, re-points or (undefined) stops the webhooks. */
+  configure(options: SandboxWebhookOptions | undefined): void;
+  /** Resolves when every delivery queued so far has finished. */
+  flush(): Promise<void>;
+  /** Events queued so far, oldest first, with the receiver's status. */
+  sent(): SentWebhook[];
+  clear(): void;
 }
 
 /** A sandbox app with its state, fault knobs and request log; nothing is listening yet. */
@@ -31,6 +43,7 @@ export interface Sandbox {
   state: SandboxState;
   knobs: SandboxKnobs;
   requestLog: { entries(): SandboxRequest[]; clear(): void };
+  webhooks: SandboxWebhooks;
   /** VseeSettings for a portal talking to this sandbox at `baseUrl` (e.g. `http://127.0.0.1:4000`). */
   settings(baseUrl: string): VseeSettings;
 }

@@ -1,4 +1,4 @@
-import type { SandboxVisit, VisitStatus } from './models';
+import type { SandboxVisit, VisitEventType, VisitStatus } from './models';
 
 /** What a provider can do to a visit from the console (or a test through state.transition). */
 export type VisitAction = 'accept' | 'start' | 'complete' | 'cancel';
@@ -62,6 +62,11 @@ export function applyAction(
       break;
   }
   visit.modified = nowSec;
+}
+
+/** The webhook VSee sends after the action: `visit.ended` when it closes the visit (VSEE_API.md §10). */
+export function eventOf(action: VisitAction): VisitEventType {
+  return action === 'complete' || action === 'cancel' ? 'visit.ended' : 'visit.updated';
 }
 
 /** True while the visit can still be joined: not completed and not cancelled. */
