@@ -29,6 +29,7 @@ export function layout(frame: PageFrame): string {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         ${refresh}
         <title>${frame.title} · VSee sandbox</title>
+        <link rel="icon" href="data:," />
         <link rel="stylesheet" href="/_sandbox/sandbox.css" />
       </head>
       <body>
