@@ -88,7 +88,7 @@ export function visitRow(
     waiting: waitingNow,
     when: `${dateTimeLabel(at, timeZone)} ${zoneName(at, timeZone)}`,
     canRejoin: record.kind === 'walkin' && open,
-    canOpenAppointment: record.kind === 'appointment' && open && !ended && record.appointment_token !== null,
+    canOpenAppointment: record.kind === 'appointment' && open && !ended,
     canInvite: record.kind !== 'econsult' && open && !ended,
     detailsHref: `/visits/${record.id}`,
   };
