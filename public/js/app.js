@@ -20,6 +20,15 @@
     document.querySelectorAll('input[data-timezone]').forEach(function (input) {
       if (!input.value) input.value = zone;
     });
+    // Links to pages that show times carry the zone too (the server remembers it for the session).
+    document
+      .querySelectorAll('a[href^="/visits"], a[href^="/appointments/"], a[href^="/econsult/"]')
+      .forEach(function (link) {
+        var url = new URL(link.getAttribute('href'), window.location.origin);
+        if (url.pathname.endsWith('.ics') || url.searchParams.has('tz')) return;
+        url.searchParams.set('tz', zone);
+        link.setAttribute('href', url.pathname + url.search + url.hash);
+      });
   }
 
   // A launch takes a moment (three calls to VSee): show progress and refuse a second press.
