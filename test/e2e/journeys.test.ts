@@ -223,7 +223,7 @@ describeWithBrowser('the patient journey in a real browser, against the sandbox'
     const page = await newPage();
     const patient = await signUp(page);
     await page.getByRole('link', { name: 'Ask a doctor' }).click();
-    await page.waitForURL(portal('/econsult/new'));
+    await page.waitForURL((url) => url.pathname === '/econsult/new');
     await page.getByLabel('What is your question about?').fill('A rash on my arm');
     await page.getByLabel(/Details/).fill('Since Tuesday, itchy.');
     await page.getByRole('button', { name: 'Send to the clinic' }).click();
@@ -244,7 +244,12 @@ describeWithBrowser('the patient journey in a real browser, against the sandbox'
     const patient = await signUp(page);
     const vseeId = await seeDoctorNow(page, patient);
 
-    await page.goto(portal('/visits'));
+    // Through the header link, which tells the portal the browser's zone: times are New York's, named.
+    await page.goto(portal('/'));
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'My visits' }).click();
+    await page.waitForURL((url) => url.pathname === '/visits');
+    await expect(page.locator('main').textContent()).resolves.toContain('America/New_York');
+    await expect(page.locator('.visit-when').first().textContent()).resolves.toMatch(/ E[SD]T$/);
     await screenshot(page, '09-my-visits');
     await page.getByRole('link', { name: 'Invite someone' }).click();
     await page.waitForURL((url) => /^\/visits\/\d+\/invite$/.test(url.pathname));
@@ -290,7 +295,7 @@ describeWithBrowser('the patient journey in a real browser, against the sandbox'
     const page = await newPage();
     await signUp(page);
     await page.getByRole('link', { name: 'My visits' }).first().click();
-    await page.waitForURL(portal('/visits'));
+    await page.waitForURL((url) => url.pathname === '/visits');
     await expect(page.locator('.empty-state').textContent()).resolves.toMatch(/no visits yet/);
     await expect(page.locator('.empty-state a[href="/"]').count()).resolves.toBe(1);
     await screenshot(page, '04-my-visits-empty');

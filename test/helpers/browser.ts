@@ -127,6 +127,18 @@ export async function newWatchedContext(
   return { context, page, problems };
 }
 
+/** The whole page, cut at `maxHeight` (two weeks of appointment slots would make a 30,000 px image). */
+async function pageClip(page: Page, maxHeight: number) {
+  const size = await page.evaluate(() => ({
+    width: document.documentElement.scrollWidth,
+    height: document.documentElement.scrollHeight,
+  }));
+  return {
+    fullPage: true,
+    clip: { x: 0, y: 0, width: size.width, height: Math.min(size.height, maxHeight) },
+  };
+}
+
 /**
  * Saves `name`-desktop.png and `name`-phone.png. For the portal's pages (not the sandbox's, which
  * only stand in for VSee) it also checks the page does not scroll sideways at 360 px.
@@ -139,10 +151,13 @@ export async function screenshot(
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const original = page.viewportSize() ?? DESKTOP;
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-desktop.png`), fullPage: true });
+  await page.screenshot({
+    path: join(SCREENSHOT_DIR, `${name}-desktop.png`),
+    ...(await pageClip(page, 1400)),
+  });
   await page.setViewportSize(PHONE);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-phone.png`), fullPage: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}-phone.png`), ...(await pageClip(page, 1600)) });
   await page.setViewportSize(original);
   if ((options.checkLayout ?? true) && overflow > 0)
     throw new Error(`${name} (${page.url()}) scrolls sideways by ${overflow}px at 360px`);
