@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import { parseForm } from '../web/forms';
+import type { RateLimits } from '../web/rate-limits';
 import { appointmentUrl } from '../vsee';
 import { askDoctor, findEconsult } from './flows/econsult';
 import {
@@ -53,7 +54,15 @@ function patientZone(req: Request, clinicZone?: string): string {
   return pickTimeZone(sent, req.session.timezone, clinicZone);
 }
 
-export function clinicHandlers(deps: ClinicDeps) {
+export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
+  /**
+   * At most a few new visits per patient per minute (SECURITY A4), counted before VSee is called and
+   * only for a valid form: a patient correcting a typo has not asked for a visit yet. The launch key
+   * identifies the attempt, so a resubmission of the same form is not counted twice.
+   */
+  const countVisitCreation = (req: Request, launchKey: string) =>
+    rateLimits.countVisitCreation(req.user!.id, launchKey);
+
   async function renderSlots(
     req: Request,
     res: Response,
@@ -91,6 +100,7 @@ export function clinicHandlers(deps: ClinicDeps) {
         });
         return;
       }
+      await countVisitCreation(req, form.data.launch_key);
       redirectToVsee(
         res,
         await seeDoctorNow(deps, contextOf(req), {
@@ -141,6 +151,7 @@ export function clinicHandlers(deps: ClinicDeps) {
     async bookAppointment(req: Request, res: Response): Promise<void> {
       const form = parseForm(appointmentSchema, req.body);
       if (!form.ok) return renderSlots(req, res, 400, { errors: form.errors, values: form.values });
+      await countVisitCreation(req, form.data.launch_key);
       const [, start, end, providerId] = SLOT_VALUE.exec(form.data.slot)!;
       const timezone = isTimeZone(form.data.tz) ? form.data.tz : req.session.timezone;
       if (timezone) req.session.timezone = timezone;
@@ -215,6 +226,7 @@ export function clinicHandlers(deps: ClinicDeps) {
         });
         return;
       }
+      await countVisitCreation(req, form.data.launch_key);
       const record = await askDoctor(deps, contextOf(req), {
         launchKey: form.data.launch_key,
         reason: form.data.reason,

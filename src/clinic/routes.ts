@@ -2,30 +2,29 @@ import { Router } from 'express';
 import { requireLogin } from '../portal/require-login';
 import type { ClinicDeps } from './flows/context';
 import { clinicHandlers } from './handlers';
-import { limitLaunches, limitVisitCreations } from './launch-limits';
+import { limitLaunches } from './launch-limits';
 import type { RateLimits } from '../web/rate-limits';
 
 /** The clinic buttons and the pages around them. Every launch is a POST (CSRF-checked by the app). */
 export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits): Router {
-  const h = clinicHandlers(deps);
+  const h = clinicHandlers(deps, rateLimits);
   const router = Router();
   const launch = limitLaunches(rateLimits);
-  const creation = limitVisitCreations(rateLimits);
   router.post('/clinic/go', requireLogin, launch, h.goToClinic);
-  router.post('/visits/walkin', requireLogin, launch, creation, h.seeDoctorNow);
+  router.post('/visits/walkin', requireLogin, launch, h.seeDoctorNow);
   router.get('/visits', requireLogin, h.myVisits);
   router.get('/visits/:id', requireLogin, h.showVisit);
   router.post('/visits/:id/rejoin', requireLogin, launch, h.rejoin);
   router.get('/visits/:id/invite', requireLogin, h.invite);
 
   router.get('/appointments/new', requireLogin, h.newAppointment);
-  router.post('/appointments', requireLogin, launch, creation, h.bookAppointment);
+  router.post('/appointments', requireLogin, launch, h.bookAppointment);
   router.get('/appointments/:id', requireLogin, h.showAppointment);
   router.get('/appointments/:id/calendar.ics', requireLogin, h.appointmentCalendar);
   router.post('/appointments/:id/open', requireLogin, launch, h.openAppointment);
 
   router.get('/econsult/new', requireLogin, h.newEconsult);
-  router.post('/econsult', requireLogin, launch, creation, h.askDoctor);
+  router.post('/econsult', requireLogin, launch, h.askDoctor);
   router.get('/econsult/:id', requireLogin, h.showEconsult);
   return router;
 }

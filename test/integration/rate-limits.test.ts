@@ -116,6 +116,18 @@ describe('launch limits (SECURITY A4)', () => {
     expect(h.sandbox.requestLog.entries()).toHaveLength(0);
   });
 
+  it('a form sent back for a correction does not count as a new visit', async () => {
+    const { agent } = await patientOf(h);
+    const askWith = async (reason: string) => {
+      const page = await agent.get('/econsult/new');
+      const launchKey = /name="launch_key" value="([^"]+)"/.exec(page.text)![1]!;
+      const _csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)![1]!;
+      return agent.post('/econsult').type('form').send({ _csrf, launch_key: launchKey, reason });
+    };
+    for (let i = 0; i < 5; i += 1) expect((await askWith('')).status).toBe(400);
+    for (let i = 0; i < 3; i += 1) expect((await askWith('A real question')).status).toBe(303);
+  });
+
   it('resubmitting the same launch key is not counted as a new visit', async () => {
     const { agent } = await patientOf(h);
     const { launchKey, _csrf } = await walkinForm(agent);
