@@ -1,0 +1,209 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { TombstoningRedisStore } from '../../src/portal/redis-session-store';
+import { connectRedis, type RedisClient } from '../../src/redis';
+import { type RunningSandbox, startSandbox } from '../../src/sandbox';
+import { VseeClient } from '../../src/vsee';
+import { createLogger } from '../../src/web/logger';
+import { DEFAULT_RATE_LIMITS, RateLimits, type RateLimitSettings } from '../../src/web/rate-limits';
+import { parseLaunch } from '../helpers/clinic';
+import { openTestDb, type TestDb } from '../helpers/databases';
+import { csrfFrom, sessionCookie } from '../helpers/html';
+import { buildPortal, newPatient, testConfig } from '../helpers/portal';
+import { describeWith } from '../helpers/services';
+
+jest.setTimeout(60_000);
+
+// DESIGN §7: two portal instances on one PostgreSQL schema and one Redis must behave as one.
+describeWith('TEST_DATABASE_URL', 'two instances on PostgreSQL', () => {
+  describeWith('TEST_REDIS_URL', 'and Redis', (redisUrl) => {
+    const config = testConfig({ SESSION_SECRET: 'a-shared-secret-that-every-instance-knows-0123456789' });
+    const prefix = `test:scale:${process.pid}:${Date.now()}:`;
+    // The 50-at-once test presses one button 50 times within a second: each press counts against the
+    // per-patient launch limit (30 a minute), which exists to stop token minting, not double clicks.
+    // The visit-creation limit (A4) stays at its default: the same key counts once, across instances.
+    const limits: RateLimitSettings = { ...DEFAULT_RATE_LIMITS, launchesPerMinute: 1000 };
+
+    let sandbox: RunningSandbox;
+    let testDb: TestDb;
+    let redis: RedisClient;
+    let a: Instance;
+    let b: Instance;
+
+    interface Instance {
+      url: string;
+      close(): Promise<void>;
+    }
+
+    /** One portal process as server.ts builds it: its own app, VSee pool and store objects; shared services. */
+    async function startInstance(port = 0): Promise<Instance> {
+      const logger = createLogger('silent');
+      const vseeClient = new VseeClient(sandbox.vsee, { logger, breaker: { enabled: false } });
+      const app = buildPortal({
+        db: testDb.db,
+        config,
+        vsee: sandbox.vsee,
+        vseeClient,
+        logger,
+        sessionStore: new TombstoningRedisStore(redis, `${prefix}sess:`),
+        rateLimits: new RateLimits(limits, redis, `${prefix}rl`),
+      });
+      const server = http.createServer(app);
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+      return {
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        close: async () => {
+          server.closeAllConnections();
+          await new Promise((resolve) => server.close(resolve));
+          vseeClient.close();
+        },
+      };
+    }
+
+    beforeAll(async () => {
+      sandbox = await startSandbox({ port: 0 });
+      testDb = await openTestDb('postgres');
+      redis = await connectRedis(redisUrl, createLogger('silent'));
+      a = await startInstance();
+      b = await startInstance();
+    });
+    afterAll(async () => {
+      await a?.close();
+      await b?.close();
+      const keys = await redis.keys(`${prefix}*`);
+      if (keys.length) await redis.del(keys);
+      await redis.close();
+      await testDb.close();
+      await sandbox.close();
+    });
+    beforeEach(() => {
+      sandbox.knobs.setLatency('*', 0);
+      sandbox.requestLog.clear();
+    });
+
+    /** Signs a patient up on `on` through the real form; returns the session cookie. */
+    async function signedUp(on: Instance) {
+      const fields = newPatient();
+      const form = await request(on.url).get('/signup').expect(200);
+      const res = await request(on.url)
+        .post('/signup')
+        .set('Cookie', sessionCookie(form.headers['set-cookie'])!)
+        .type('form')
+        .send({ ...fields, _csrf: csrfFrom(form.text) })
+        .expect(303);
+      return { fields, cookie: sessionCookie(res.headers['set-cookie'])! };
+    }
+
+    async function logIn(on: Instance, email: string, password: string) {
+      const form = await request(on.url).get('/login').expect(200);
+      return request(on.url)
+        .post('/login')
+        .set('Cookie', sessionCookie(form.headers['set-cookie'])!)
+        .type('form')
+        .send({ email, password, _csrf: csrfFrom(form.text) });
+    }
+
+    /** The dashboard's "See a doctor now" form on `on`, as the patient with `cookie` sees it. */
+    async function walkinForm(on: Instance, cookie: string) {
+      const page = await request(on.url).get('/').set('Cookie', cookie).expect(200);
+      return {
+        launch_key: /name="launch_key" value="([^"]+)"/.exec(page.text)![1]!,
+        _csrf: csrfFrom(page.text),
+      };
+    }
+
+    const addWalkinCalls = () =>
+      sandbox.requestLog.entries().filter((c) => c.endpoint === 'visits/add_walkin').length;
+
+    it('a patient who logged in on A launches on B', async () => {
+      const { fields } = await signedUp(a);
+      const login = await logIn(a, fields.email, fields.password);
+      expect(login.status).toBe(303);
+      const cookie = sessionCookie(login.headers['set-cookie'])!;
+
+      const form = await walkinForm(b, cookie);
+      const launch = await request(b.url)
+        .post('/visits/walkin')
+        .set('Cookie', cookie)
+        .type('form')
+        .send(form);
+
+      expect(launch.status).toBe(302);
+      expect(parseLaunch(launch.headers.location).next).toMatch(/^\/visits\/start\//);
+      expect(addWalkinCalls()).toBe(1);
+      const profileOnA = await request(a.url).get('/profile').set('Cookie', cookie);
+      expect(profileOnA.status).toBe(200);
+      expect(profileOnA.text).toContain(fields.first_name);
+    });
+
+    it('logging out on B logs the patient out on A too', async () => {
+      const { cookie } = await signedUp(a);
+      expect((await request(a.url).get('/profile').set('Cookie', cookie)).status).toBe(200);
+
+      const { _csrf } = await walkinForm(b, cookie);
+      await request(b.url).post('/logout').set('Cookie', cookie).type('form').send({ _csrf }).expect(303);
+
+      const after = await request(a.url).get('/profile').set('Cookie', cookie);
+      expect(after.status).toBe(303);
+      expect(after.headers.location).toMatch(/^\/login/);
+    });
+
+    it('50 concurrent launches with one launch key, spread over A and B, create one VSee visit', async () => {
+      const { cookie } = await signedUp(a);
+      const form = await walkinForm(a, cookie);
+      // Slow enough that the 50 requests all arrive while the first is still talking to VSee.
+      sandbox.knobs.setLatency('*', 200);
+
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          request((i % 2 === 0 ? a : b).url)
+            .post('/visits/walkin')
+            .set('Cookie', cookie)
+            .type('form')
+            .send(form),
+        ),
+      );
+
+      expect(answers.map((r) => r.status)).toEqual(Array(50).fill(302));
+      const visits = new Set(answers.map((r) => parseLaunch(r.headers.location).next));
+      expect(visits.size).toBe(1);
+      expect(addWalkinCalls()).toBe(1);
+      const rows = await testDb.db
+        .selectFrom('visits')
+        .select(['vsee_visit_id'])
+        .where('launch_key', '=', form.launch_key)
+        .execute();
+      expect(rows).toHaveLength(1);
+      expect(`/visits/start/${rows[0]!.vsee_visit_id}`).toBe([...visits][0]);
+    });
+
+    it('failed logins on A and on B add up to one limit', async () => {
+      const { fields } = await signedUp(a);
+      for (let i = 0; i < 3; i += 1)
+        expect((await logIn(a, fields.email, 'wrong password')).status).toBe(401);
+      for (let i = 0; i < 2; i += 1)
+        expect((await logIn(b, fields.email, 'wrong password')).status).toBe(401);
+
+      expect((await logIn(a, fields.email, fields.password)).status).toBe(429);
+      expect((await logIn(b, fields.email, fields.password)).status).toBe(429);
+    });
+
+    it('restarting A loses no session: the same cookie works on the new A, and on B meanwhile', async () => {
+      const { fields, cookie } = await signedUp(a);
+      const port = Number(new URL(a.url).port);
+
+      await a.close();
+      expect((await request(b.url).get('/profile').set('Cookie', cookie)).status).toBe(200);
+      a = await startInstance(port);
+
+      const profile = await request(a.url).get('/profile').set('Cookie', cookie);
+      expect(profile.status).toBe(200);
+      expect(profile.text).toContain(fields.first_name);
+      const form = await walkinForm(a, cookie);
+      expect(
+        (await request(a.url).post('/visits/walkin').set('Cookie', cookie).type('form').send(form)).status,
+      ).toBe(302);
+    });
+  });
+});
