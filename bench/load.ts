@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import autocannon from 'autocannon';
+import { type BenchPatient, PROXY_HEADERS } from './patients';
+
+/** One load run as the report shows it. */
+export interface LoadResult {
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  /** Connection errors, timeouts and answers other than the expected status. */
+  errors: number;
+}
+
+function summarize(result: autocannon.Result, expected: number): LoadResult {
+  const ok =
+    (result.statusCodeStats as Record<string, { count: number } | undefined>)[String(expected)]?.count ?? 0;
+  const answered = result.requests.total;
+  return {
+    requests: answered,
+    rps: answered / (result.duration || 1),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors + result.timeouts + (answered - ok),
+  };
+}
+
+function run(options: autocannon.Options): Promise<autocannon.Result> {
+  return new Promise((resolve, reject) => {
+    autocannon({ timeout: 10, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+/**
+ * "See a doctor now" pressed by `connections` patients at once, each press with a fresh launch key
+ * (a reused key would be deduplicated, not a new visit). Patients take turns first in, first out
+ * from a pool larger than the connections, so a patient's previous walk-in has been marked over
+ * (portal-proc.ts) before they press again: every press takes the three-call path.
+ */
+export async function launches(base: string, patients: BenchPatient[], connections: number, seconds: number) {
+  const free = [...patients];
+  const result = await run({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/visits/walkin',
+        setupRequest: (req, context) => {
+          const patient = free.shift() ?? patients[Math.floor(Math.random() * patients.length)]!;
+          (context as { patient?: BenchPatient }).patient = patient;
+          return {
+            ...req,
+            headers: {
+              ...PROXY_HEADERS,
+              cookie: patient.cookie,
+              'content-type': 'application/x-www-form-urlencoded',
+            },
+            body: `_csrf=${encodeURIComponent(patient.csrf)}&launch_key=${randomUUID()}`,
+          };
+        },
+        onResponse: (_status, _body, context) => {
+          const { patient } = context as { patient?: BenchPatient };
+          if (patient) free.push(patient);
+        },
+      },
+    ],
+  });
+  // autocannon stops with presses still in flight: let them (and their walk-ins' ending) finish
+  // before the next run starts, or its first presses could find a walk-in still open.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return summarize(result, 302);
+}
+
+/** The floor gets the same request shape (a form POST), which it ignores. */
+export async function floor(base: string, connections: number, seconds: number) {
+  const result = await run({
+    url: `${base}/visits/walkin`,
+    method: 'POST',
+    connections,
+    duration: seconds,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: `_csrf=x&launch_key=${randomUUID()}`,
+  });
+  return summarize(result, 302);
+}
+
+/** A logged-in page (`/` or `/visits`), patients in turn. */
+export async function page(
+  base: string,
+  path: string,
+  patients: BenchPatient[],
+  connections: number,
+  seconds: number,
+) {
+  let n = 0;
+  const result = await run({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'GET',
+        path,
+        setupRequest: (req) => ({
+          ...req,
+          headers: { ...PROXY_HEADERS, cookie: patients[n++ % patients.length]!.cookie },
+        }),
+      },
+    ],
+  });
+  return summarize(result, 200);
+}

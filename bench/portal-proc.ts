@@ -1,0 +1,120 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { rmSync } from 'node:fs';
+import { createApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { openDb } from '../src/db/connection';
+import { migrateToLatest } from '../src/db/migrate';
+import { TombstoningRedisStore } from '../src/portal/redis-session-store';
+import { DbSessionStore } from '../src/portal/session-store';
+import { connectRedis, type RedisClient } from '../src/redis';
+import { VseeClient } from '../src/vsee';
+import { createLogger } from '../src/web/logger';
+import { DEFAULT_RATE_LIMITS, RateLimits } from '../src/web/rate-limits';
+import { serveParent } from './ipc';
+
+/** What the portal child tells the parent once it listens. */
+export interface PortalReady {
+  url: string;
+}
+
+const OPEN = ['pending', 'confirmed', 'in_progress'] as const;
+
+/**
+ * The real portal, built as server.ts builds it, in production mode (view cache on, secure
+ * cookies behind a TLS-terminating proxy: TRUST_PROXY=1 and the bench sends X-Forwarded-Proto).
+ * Env: BENCH_VSEE (JSON settings), BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_POOL, BENCH_LOG_LEVEL.
+ */
+async function main(): Promise<void> {
+  const vsee = JSON.parse(process.env.BENCH_VSEE ?? '{}') as Record<string, string>;
+  const pool = Number(process.env.BENCH_POOL ?? 50);
+  const dbFile = `/tmp/vsee-bench-${process.pid}.db`;
+  const databaseUrl = process.env.BENCH_DATABASE_URL || `sqlite:${dbFile}`;
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    PORT: '0',
+    PUBLIC_URL: 'https://portal.bench.test',
+    TRUST_PROXY: '1',
+    SESSION_SECRET: process.env.BENCH_SESSION_SECRET ?? '',
+    DATABASE_URL: databaseUrl,
+    DATABASE_POOL_SIZE: process.env.BENCH_DB_POOL ?? '10',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    VSEE_API_URL: vsee.apiUrl!,
+    VSEE_CLINIC_URL: vsee.clinicUrl!,
+    VSEE_ACCOUNT_CODE: vsee.accountCode!,
+    VSEE_API_KEY: vsee.apiKey!,
+    VSEE_API_SECRET: vsee.apiSecret!,
+    VSEE_ROOM_CODE: vsee.roomCode!,
+  });
+  const logger = createLogger(config.logLevel);
+  const db = openDb(config.databaseUrl, { poolSize: config.databasePoolSize });
+  await migrateToLatest(db);
+  let redis: RedisClient | undefined;
+  if (process.env.BENCH_REDIS_URL) redis = await connectRedis(process.env.BENCH_REDIS_URL, logger);
+  const prefix = `bench:${process.pid}`;
+  const vseeClient = new VseeClient(config.vsee!, {
+    logger: logger.child({ component: 'vsee' }),
+    maxSockets: pool,
+  });
+  const app = createApp({
+    config,
+    vsee: config.vsee!,
+    vseeClient,
+    db,
+    logger,
+    sessionStore: redis ? new TombstoningRedisStore(redis, `${prefix}:sess:`) : new DbSessionStore(db),
+    // SECURITY A4 allows 3 new visits a minute per patient; a benchmark presses hundreds. Raised here
+    // only, so the limiter itself (a Redis or memory counter per press) is still on the measured path.
+    rateLimits: new RateLimits(
+      { ...DEFAULT_RATE_LIMITS, visitCreationsPerMinute: 1e9, launchesPerMinute: 1e9 },
+      redis,
+      `${prefix}:rl`,
+    ),
+  });
+
+  // Each press must create a visit (the three-call path), but a patient still waiting in a walk-in
+  // would be sent back to it instead. So once a press has answered, that walk-in is marked over, as
+  // VSee's "visit completed" webhook would do. Done after the answer is written: not in the timing.
+  const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/visits/walkin') {
+      res.on('finish', () => {
+        const user = (req as unknown as { user?: { id: number } }).user;
+        if (res.statusCode !== 302 || !user) return;
+        void db
+          .updateTable('visits')
+          .set({ status: 'completed' })
+          .where('account_id', '=', user.id)
+          .where('kind', '=', 'walkin')
+          .where('status', 'in', OPEN)
+          .execute();
+      });
+    }
+    app(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    serveParent(
+      { url: `http://127.0.0.1:${port}` } satisfies PortalReady,
+      {
+        memory: () => {
+          globalThis.gc?.();
+          return process.memoryUsage();
+        },
+      },
+      async () => {
+        server.closeAllConnections();
+        server.close();
+        vseeClient.close();
+        await redis?.close();
+        await db.destroy();
+        rmSync(dbFile, { force: true });
+        rmSync(`${dbFile}-wal`, { force: true });
+        rmSync(`${dbFile}-shm`, { force: true });
+      },
+    );
+  });
+}
+
+void main();

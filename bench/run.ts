@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { type Child, startChild } from './ipc';
+import { floor, launches, type LoadResult, page } from './load';
+import { signUpPatients } from './patients';
+import type { PortalReady } from './portal-proc';
+import type { SandboxReady, SandboxStats } from './sandbox-proc';
+
+/**
+ * npm run bench -- [--patients 50] [--seconds 10] [--latency 20] [--pool 50] [--soak 120]
+ *   [--pages 5] [--warmup 3] [--database-url postgres://…] [--redis-url redis://…] [--cpu-prof]
+ * See BENCHMARKS.md for what each phase measures and why.
+ */
+const { values: flags } = parseArgs({
+  options: {
+    patients: { type: 'string', default: '50' },
+    seconds: { type: 'string', default: '10' },
+    latency: { type: 'string', default: '20' },
+    pool: { type: 'string', default: '50' },
+    soak: { type: 'string', default: '120' },
+    pages: { type: 'string', default: '5' },
+    warmup: { type: 'string', default: '3' },
+    'database-url': { type: 'string', default: '' },
+    'db-pool': { type: 'string', default: '10' },
+    'redis-url': { type: 'string', default: '' },
+    'log-level': { type: 'string', default: 'warn' },
+    'cpu-prof': { type: 'boolean', default: false },
+  },
+});
+const num = (key: keyof typeof flags) => Number(flags[key]);
+const patients = num('patients');
+const seconds = num('seconds');
+const latency = num('latency');
+const pool = num('pool');
+const soak = num('soak');
+const pagesSeconds = num('pages');
+const warmup = num('warmup');
+
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+const line = (name: string, r: LoadResult) =>
+  `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} ${ms(r.p50).padStart(9)} ${ms(r.p99).padStart(9)} ${String(r.errors).padStart(7)} ${String(r.requests).padStart(9)}`;
+const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
+
+async function main(): Promise<void> {
+  const children: Array<Child<unknown>> = [];
+  const started = Date.now();
+  try {
+    const sandbox = await startChild<SandboxReady>('sandbox-proc', { BENCH_LATENCY_MS: String(latency) });
+    children.push(sandbox);
+    const common = {
+      BENCH_VSEE: JSON.stringify(sandbox.ready.vsee),
+      BENCH_POOL: String(pool),
+      BENCH_PATIENTS: String(patients),
+    };
+
+    // The floor, with a short warm-up so neither side pays for JIT or opening its pool in the figures.
+    const floorProc = await startChild<{ url: string }>('floor-proc', common);
+    children.push(floorProc);
+    await sandbox.call('reset');
+    if (warmup > 0) await floor(floorProc.ready.url, patients, warmup);
+    const floorResult = await floor(floorProc.ready.url, patients, seconds);
+    const floorStats = await sandbox.call<SandboxStats>('stats');
+    await floorProc.stop();
+
+    const portal = await startChild<PortalReady>(
+      'portal-proc',
+      {
+        ...common,
+        BENCH_SESSION_SECRET: randomBytes(32).toString('hex'),
+        BENCH_DATABASE_URL: flags['database-url'] ?? '',
+        BENCH_DB_POOL: flags['db-pool'] ?? '10',
+        BENCH_REDIS_URL: flags['redis-url'] ?? '',
+        BENCH_LOG_LEVEL: flags['log-level'] ?? 'warn',
+      },
+      ['--expose-gc', ...(flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
+    );
+    children.push(portal);
+    const base = portal.ready.url;
+    // Twice the connections: each press's patient waits a turn, so their last walk-in is over (load.ts).
+    const signedUp = await signUpPatients(base, patients * 2);
+    await sandbox.call('reset');
+    if (warmup > 0) await launches(base, signedUp, patients, warmup);
+    const warmStats = await sandbox.call<SandboxStats>('stats');
+    await sandbox.call('reset');
+    const portalResult = await launches(base, signedUp, patients, seconds);
+    const portalStats = await sandbox.call<SandboxStats>('stats');
+
+    const pages =
+      pagesSeconds > 0
+        ? {
+            home: await page(base, '/', signedUp, patients, pagesSeconds),
+            visits: await page(base, '/visits', signedUp, patients, pagesSeconds),
+          }
+        : undefined;
+
+    let soakReport: string[] = [];
+    if (soak > 0) {
+      const before = await portal.call<NodeJS.MemoryUsage>('memory');
+      await sandbox.call('reset');
+      const soaked = await launches(base, signedUp, patients, soak);
+      const soakStats = await sandbox.call<SandboxStats>('stats');
+      const after = await portal.call<NodeJS.MemoryUsage>('memory');
+      const growth = ((after.rss - before.rss) / before.rss) * 100;
+      soakReport = [
+        '',
+        `Soak: ${soak} s of launches at ${patients} patients: ${line('', soaked).trim()} (rps p50 p99 errors requests)`,
+        `  portal RSS before ${mb(before.rss)}, after ${mb(after.rss)}: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %` +
+          ` (heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, after a full GC each time)`,
+        `  sandbox connections accepted during the soak: ${soakStats.connections}`,
+      ];
+    }
+
+    const chain = 3 * latency;
+    const report = [
+      '',
+      `VSee Patient Bridge benchmark — ${new Date().toISOString()}`,
+      `node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} at the end`,
+      `patients (connections) ${patients}, ${seconds} s per run, upstream latency ${latency} ms per VSee call (chain ${chain} ms),` +
+        ` VSee pool ${pool}, database ${flags['database-url'] ? 'PostgreSQL' : 'SQLite file'}, sessions in ${flags['redis-url'] ? 'Redis' : 'the database'}`,
+      '',
+      `${'See a doctor now'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
+      line('floor (node:http)', floorResult),
+      line('portal', portalResult),
+      '',
+      `throughput portal/floor: ${(portalResult.rps / floorResult.rps).toFixed(2)} (target ≥ 0.70)`,
+      `added latency over the upstream chain: p50 ${ms(portalResult.p50 - floorResult.p50)} over the floor` +
+        ` (${ms(portalResult.p50 - chain)} over ${chain} ms) (target ≤ 3 ms)`,
+      `p99 portal/floor: ${(portalResult.p99 / floorResult.p99).toFixed(2)} (target ≤ 1.5)`,
+      `sandbox connections accepted: floor ${floorStats.connections}, portal warm-up ${warmStats.connections},` +
+        ` portal run ${portalStats.connections} (pool ${pool})`,
+      `VSee calls in the portal run: ${Object.entries(portalStats.calls)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
+      ...(pages
+        ? [
+            '',
+            `${'Pages (logged in)'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
+            line('GET /', pages.home),
+            line('GET /visits', pages.visits),
+          ]
+        : []),
+      ...soakReport,
+      '',
+      `total time ${((Date.now() - started) / 1000).toFixed(0)} s`,
+    ];
+    process.stdout.write(`${report.join('\n')}\n`);
+  } finally {
+    for (const child of children.reverse()) await child.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
+  process.exit(1);
+});
