@@ -74,7 +74,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
     const now = Math.floor(Date.now() / 1000);
     res.status(status).render('clinic/appointment-new', {
       title: 'Schedule an appointment',
-      days: slotDays(slots, timeZone),
+      days: slotDays(slots, timeZone, (locals.values as { slot?: string } | undefined)?.slot),
       timeZone,
       zoneLabel: zoneName(now, timeZone),
       launchKey: randomUUID(),

@@ -96,15 +96,18 @@ export function visitRow(
 
 export interface SlotDay {
   label: string;
+  /** Shown unfolded: the first day, and the day of a time already chosen. Two weeks of slots
+   * unfolded at once made the page tens of thousands of pixels tall on a phone. */
+  open: boolean;
   slots: Array<{ value: string; time: string; provider: string; id: string }>;
 }
 
 /** Slots grouped by day in the patient's zone, each with the form value that books it. */
-export function slotDays(slots: Slot[], timeZone: string): SlotDay[] {
+export function slotDays(slots: Slot[], timeZone: string, selected?: string): SlotDay[] {
   const days = new Map<string, SlotDay>();
   for (const slot of slots) {
     const label = dayLabel(slot.start, timeZone);
-    const day = days.get(label) ?? { label, slots: [] };
+    const day = days.get(label) ?? { label, slots: [], open: days.size === 0 };
     const value = `${slot.start}-${slot.end}-${slot.providerId}`;
     day.slots.push({
       value,
@@ -112,6 +115,7 @@ export function slotDays(slots: Slot[], timeZone: string): SlotDay[] {
       time: `${timeLabel(slot.start, timeZone)}–${timeLabel(slot.end, timeZone)}`,
       provider: slot.providerName ?? 'A clinic provider',
     });
+    if (value === selected) day.open = true;
     days.set(label, day);
   }
   return [...days.values()];

@@ -151,8 +151,8 @@ export interface OfferedSlot {
 /** The slots the "Schedule an appointment" page offers, in page order, with the day they are listed under. */
 export function slotsOf(html: string): OfferedSlot[] {
   const slots: OfferedSlot[] = [];
-  for (const block of html.split('<div class="slot-day">').slice(1)) {
-    const day = /<h2[^>]*>([^<]*)<\/h2>/.exec(block)?.[1] ?? '';
+  for (const block of html.split('<details class="slot-day"').slice(1)) {
+    const day = /<h2[^>]*>([^<]*)</.exec(block)?.[1]?.trim() ?? '';
     const items =
       /value="(\d+)-(\d+)-([^"]+)"[^>]*>\s*<label[^>]*><span class="slot-time">([^<]*)<\/span> <span class="slot-provider">([^<]*)</g;
     for (const m of block.matchAll(items)) {
