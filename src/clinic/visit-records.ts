@@ -1,6 +1,7 @@
 import type { Db } from '../db/connection';
 import type { Visit } from '../db/schema';
 import { VISIT_STATUS } from '../vsee';
+import { isUniqueViolation } from '../db/errors';
 
 export type VisitKind = Visit['kind'];
 export type VisitRecord = Visit;
@@ -27,15 +28,6 @@ export function statusFromVsee(code: string | undefined): VisitStatus {
 
 /** Statuses in which the patient can still go into the visit. */
 export const OPEN_STATUSES: VisitStatus[] = ['pending', 'confirmed', 'in_progress'];
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
-  );
-}
 
 export interface LaunchClaim {
   record: VisitRecord;

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/connection';
 import type { Account } from '../db/schema';
 import { hashPassword, verifyPassword, burnVerificationTime } from './passwords';
+import { isUniqueViolation } from '../db/errors';
 
 export interface Profile {
   firstName: string;
@@ -37,15 +38,6 @@ function toPatient(row: Account): Patient {
     vseeCode: row.vsee_code,
     sessionVersion: row.session_version,
   };
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; message?: string };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    /UNIQUE constraint failed/.test(e?.message ?? '')
-  );
 }
 
 /** Creates an account; throws EmailTakenError when the email already has one. */

@@ -14,17 +14,16 @@ import {
   markFailed,
   noteIntake,
   statusFromVsee,
-  waitForLaunch,
   type VisitRecord,
 } from '../visit-records';
 import {
   audit,
   type ClinicDeps,
   identityOf,
-  LaunchBusyError,
   type PatientContext,
   VisitClosedError,
   VisitNotFoundError,
+  visitOfEarlierLaunch,
 } from './context';
 
 /** How far ahead a patient can book. */
@@ -83,14 +82,7 @@ export async function bookAppointment(
   input: { launchKey: string; slot: SlotChoice; reason?: string; timezone?: string },
 ): Promise<VisitRecord> {
   const claim = await claimLaunch(deps.db, ctx.patient.id, 'appointment', input.launchKey);
-  if (!claim.owned) {
-    const settled =
-      claim.record.status === 'starting'
-        ? await waitForLaunch(deps.db, claim.record.id, deps.launchWaitMs ?? 15_000)
-        : claim.record;
-    if (!settled.vsee_visit_id) throw new LaunchBusyError('booking still in progress');
-    return settled;
-  }
+  if (!claim.owned) return visitOfEarlierLaunch(deps, claim.record);
   const signal = flowDeadline();
   try {
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);

@@ -3,6 +3,7 @@ import type { VseeSettings } from '../../config';
 import type { Db } from '../../db/connection';
 import type { Patient } from '../../portal/accounts';
 import type { Logger } from '../../web/logger';
+import { type VisitRecord, waitForLaunch } from '../visit-records';
 import type { PatientIdentity, VseeClient } from '../../vsee';
 
 /** What every clinic flow needs; built once per app. */
@@ -71,4 +72,21 @@ export async function audit(
   } catch (error) {
     deps.logger.error({ err: error, action }, 'could not write the audit event');
   }
+}
+
+/**
+ * The visit that an earlier request with the same launch key created: waits for that request if it is
+ * still talking to VSee (polling the shared database, so across instances too). LaunchBusyError if it
+ * has not finished in time or created nothing.
+ */
+export async function visitOfEarlierLaunch(
+  deps: ClinicDeps,
+  record: VisitRecord,
+): Promise<VisitRecord & { vsee_visit_id: string }> {
+  const settled =
+    record.status === 'starting'
+      ? await waitForLaunch(deps.db, record.id, deps.launchWaitMs ?? 15_000)
+      : record;
+  if (!settled.vsee_visit_id) throw new LaunchBusyError('launch still in progress');
+  return settled as VisitRecord & { vsee_visit_id: string };
 }

@@ -7,16 +7,15 @@ import {
   markFailed,
   noteIntake,
   statusFromVsee,
-  waitForLaunch,
   type VisitRecord,
 } from '../visit-records';
 import {
   audit,
   type ClinicDeps,
   identityOf,
-  LaunchBusyError,
   type PatientContext,
   VisitNotFoundError,
+  visitOfEarlierLaunch,
 } from './context';
 
 /**
@@ -29,14 +28,7 @@ export async function askDoctor(
   input: { launchKey: string; reason: string; details?: string },
 ): Promise<VisitRecord> {
   const claim = await claimLaunch(deps.db, ctx.patient.id, 'econsult', input.launchKey);
-  if (!claim.owned) {
-    const settled =
-      claim.record.status === 'starting'
-        ? await waitForLaunch(deps.db, claim.record.id, deps.launchWaitMs ?? 15_000)
-        : claim.record;
-    if (!settled.vsee_visit_id) throw new LaunchBusyError('eConsult still being sent');
-    return settled;
-  }
+  if (!claim.owned) return visitOfEarlierLaunch(deps, claim.record);
   const signal = flowDeadline();
   try {
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);

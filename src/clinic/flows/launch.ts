@@ -10,17 +10,16 @@ import {
   OPEN_STATUSES,
   statusFromVsee,
   updateStatus,
-  waitForLaunch,
   type VisitRecord,
 } from '../visit-records';
 import {
   audit,
   type ClinicDeps,
   identityOf,
-  LaunchBusyError,
   type PatientContext,
   VisitClosedError,
   VisitNotFoundError,
+  visitOfEarlierLaunch,
 } from './context';
 
 /** Go to Clinic: a fresh SSO token and the clinic dashboard. Creates no visit. */
@@ -119,11 +118,7 @@ async function sameLaunchAgain(
   record: VisitRecord,
   signal: AbortSignal,
 ): Promise<string> {
-  const settled =
-    record.status === 'starting'
-      ? await waitForLaunch(deps.db, record.id, deps.launchWaitMs ?? 15_000)
-      : record;
-  if (!settled.vsee_visit_id) throw new LaunchBusyError('launch still in progress');
+  const settled = await visitOfEarlierLaunch(deps, record);
   const location = await enterVisit(deps, ctx, settled.vsee_visit_id, signal);
   await audit(deps, ctx, 'launch_rejoin', 'success', settled.vsee_visit_id);
   return location;
