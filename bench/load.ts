@@ -35,10 +35,23 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
  * "See a doctor now" pressed by `connections` patients at once, each press with a fresh launch key
  * (a reused key would be deduplicated, not a new visit). Patients take turns first in, first out
  * from a pool larger than the connections, so a patient's previous walk-in has been marked over
- * (portal-proc.ts) before they press again: every press takes the three-call path.
+ * (portal-proc.ts) before they press again: every press takes the three-call path (run.ts signs
+ * up three per connection and reports any `visits/:id` check, the sign that one did not).
  */
 export async function launches(base: string, patients: BenchPatient[], connections: number, seconds: number) {
+  // autocannon builds some requests it never sends (and so never answers): a patient taken for one
+  // of those comes back only when nobody else is free, as the one waiting longest.
   const free = [...patients];
+  const busySince = new Map<BenchPatient, number>();
+  const take = () => {
+    let patient = free.shift();
+    if (!patient) patient = [...busySince].sort((x, y) => x[1] - y[1])[0]![0];
+    busySince.set(patient, performance.now());
+    return patient;
+  };
+  const release = (patient: BenchPatient) => {
+    if (busySince.delete(patient)) free.push(patient);
+  };
   const result = await run({
     url: base,
     connections,
@@ -48,7 +61,7 @@ export async function launches(base: string, patients: BenchPatient[], connectio
         method: 'POST',
         path: '/visits/walkin',
         setupRequest: (req, context) => {
-          const patient = free.shift() ?? patients[Math.floor(Math.random() * patients.length)]!;
+          const patient = take();
           (context as { patient?: BenchPatient }).patient = patient;
           return {
             ...req,
@@ -62,7 +75,7 @@ export async function launches(base: string, patients: BenchPatient[], connectio
         },
         onResponse: (_status, _body, context) => {
           const { patient } = context as { patient?: BenchPatient };
-          if (patient) free.push(patient);
+          if (patient) release(patient);
         },
       },
     ],

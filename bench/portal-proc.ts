@@ -74,20 +74,24 @@ async function main(): Promise<void> {
 
   // Each press must create a visit (the three-call path), but a patient still waiting in a walk-in
   // would be sent back to it instead. So once a press has answered, that walk-in is marked over, as
-  // VSee's "visit completed" webhook would do. Done after the answer is written: not in the timing.
+  // VSee's "visit completed" webhook would do. Hooked on res.end, not 'finish': a press whose client
+  // is gone (autocannon stopping) never finishes, yet its walk-in must end too.
   const server = http.createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/visits/walkin') {
-      res.on('finish', () => {
+      const end = res.end.bind(res) as (...args: unknown[]) => typeof res;
+      res.end = ((...args: unknown[]) => {
         const user = (req as unknown as { user?: { id: number } }).user;
-        if (res.statusCode !== 302 || !user) return;
-        void db
-          .updateTable('visits')
-          .set({ status: 'completed' })
-          .where('account_id', '=', user.id)
-          .where('kind', '=', 'walkin')
-          .where('status', 'in', OPEN)
-          .execute();
-      });
+        if (res.statusCode === 302 && user) {
+          void db
+            .updateTable('visits')
+            .set({ status: 'completed' })
+            .where('account_id', '=', user.id)
+            .where('kind', '=', 'walkin')
+            .where('status', 'in', OPEN)
+            .execute();
+        }
+        return end(...args);
+      }) as typeof res.end;
     }
     app(req, res);
   });

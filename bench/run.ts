@@ -77,8 +77,8 @@ async function main(): Promise<void> {
     );
     children.push(portal);
     const base = portal.ready.url;
-    // Twice the connections: each press's patient waits a turn, so their last walk-in is over (load.ts).
-    const signedUp = await signUpPatients(base, patients * 2);
+    // Three per connection: each press's patient waits a turn, so their last walk-in is over (load.ts).
+    const signedUp = await signUpPatients(base, patients * 3);
     await sandbox.call('reset');
     if (warmup > 0) await launches(base, signedUp, patients, warmup);
     const warmStats = await sandbox.call<SandboxStats>('stats');
