@@ -34,7 +34,7 @@ export async function openTestDb(kind: TestDbKind): Promise<TestDb> {
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const db = openDb(url, { searchPath: schema, poolSize: 5 });
-  await migrateToLatest(db);
+  await migrateToLatest(db, { schema });
   return {
     db,
     close: async () => {
