@@ -23,7 +23,7 @@ export async function main(): Promise<void> {
       `VSEE_ACCOUNT_CODE=${c.accountCode} VSEE_API_KEY=${c.apiKey} VSEE_API_SECRET=${c.apiSecret} ` +
       `VSEE_ROOM_CODE=${c.roomCode} VSEE_ADMIN_TOKEN=${c.adminToken}`,
   );
-  logger.info('Walk-through: docs/sandbox.md. Stop with Ctrl+C.');
+  logger.info('Walk-through: README.md (Trying the VSee sandbox by hand). Stop with Ctrl+C.');
 
   const stop = (signal: string) => {
     logger.info({ signal }, 'VSee sandbox stopping');
