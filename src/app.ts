@@ -62,7 +62,15 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(healthRoutes(deps.readinessChecks ?? [], deps.isDraining ?? (() => false)));
   // Before sessions, CSRF and the form parser: VSee posts JSON with a secret, not a session (README).
-  app.use(webhookRoutes({ db, logger, secret: deps.webhookSecret ?? config.vseeWebhookSecret, rateLimits }));
+  app.use(
+    webhookRoutes({
+      db,
+      logger,
+      secret: deps.webhookSecret ?? config.vseeWebhookSecret,
+      rateLimits,
+      accountCode: deps.vsee.accountCode,
+    }),
+  );
   app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
 
   app.use(noStore);

@@ -16,6 +16,8 @@ export interface VisitEvent {
   /** When VSee says it happened (`created`), never later than when we received it. */
   at: Date;
   version: 1 | 2;
+  /** The clinic the event is about: `account_code` (v1) or `clinic_code` (v2). */
+  clinicCode: string;
 }
 
 export type ParsedWebhook =
@@ -123,6 +125,7 @@ export function parseWebhook(body: unknown, receivedAt = new Date()): ParsedWebh
       status: statusOf(e.data.status),
       at: eventTime(e.created, receivedAt),
       version: v2 ? 2 : 1,
+      clinicCode: (e.account_code ?? e.clinic_code)!,
     },
   };
 }

@@ -12,6 +12,8 @@ export interface WebhookDeps {
   /** VSEE_WEBHOOK_SECRET (or the embedded sandbox's); undefined disables the receiver (404). */
   secret?: string;
   rateLimits: RateLimits;
+  /** Our clinic's VSee account code: events about another clinic are never applied. */
+  accountCode: string;
 }
 
 export const WEBHOOK_PATH = '/webhooks/vsee';
@@ -86,6 +88,13 @@ export function webhookRoutes(deps: WebhookDeps): Router {
       return;
     }
     const { event } = parsed;
+    // A shared or mis-pasted webhook URL must not let another clinic's events touch our visits
+    // (VSee ids are per clinic). 204: redelivering would not help, so VSee need not retry.
+    if (event.clinicCode !== deps.accountCode) {
+      log.warn({ eventId: event.id, eventType: event.type }, 'vsee webhook ignored: for another clinic');
+      res.status(204).end();
+      return;
+    }
     const outcome = await applyVisitEvent(deps.db, event);
     const fields = { eventId: event.id, eventType: event.type, vseeVisitId: event.visitId, outcome };
     if (outcome === 'unknown_visit') log.warn(fields, 'vsee webhook for a visit the portal does not know');

@@ -136,6 +136,19 @@ describe('VSee webhook receiver (POST /webhooks/vsee)', () => {
     expect(stored).toHaveLength(1);
   });
 
+  it.each([
+    ['v1', (id: string) => ({ ...v1('visit.ended', id, '30'), account_code: 'another-clinic' })],
+    ['v2', (id: string) => ({ ...v2('visit.ended', id, 'completed'), clinic_code: 'another-clinic' })],
+  ])('%s: an event about another clinic is ignored (204) and changes nothing', async (_v, event) => {
+    const { agent, id, vseeId } = await walkin();
+    const before = await myVisit(agent, id);
+
+    await post(event(vseeId)).expect(204);
+
+    expect(await myVisit(agent, id)).toEqual(before);
+    expect(before.rejoin).toBe(true);
+  });
+
   it('out of order: completed then a late in-progress update leaves the visit completed', async () => {
     const { agent, account, id, vseeId } = await walkin();
     await post(v1('visit.ended', vseeId, '30', randomUUID(), now())).expect(200, { outcome: 'applied' });
