@@ -39,17 +39,8 @@ export interface SsoInput {
   disable_emails: boolean | null;
 }
 
-export interface NewIntake {
-  memberId: string;
-  roomCode: string;
-  type: '1' | '2';
-  reason_for_visit: string | null;
-  provider_id: string | null;
-  location: string | null;
-  phone: string | null;
-  attachments: unknown[];
-  custom: Record<string, unknown>;
-}
+/** What a caller gives to create an intake; the state adds the id, the visit link and the times. */
+export type NewIntake = Omit<SandboxIntake, 'id' | 'visitId' | 'created' | 'modified'>;
 
 export interface NewVisit {
   kind: VisitKind;
