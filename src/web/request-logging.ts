@@ -3,6 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from './logger';
 
+/** Load-balancer probes: answered, not logged. */
+const PROBES = new Set(['/healthz', '/readyz']);
+
 /**
  * Path only: query strings can carry tokens (e.g. a mistyped `?sso_token=`), so they never reach a log.
  * The webhook URL carries its secret as a path segment (README, "Visit status updates"): blanked.
@@ -31,6 +34,8 @@ export function requestLogging(logger: Logger) {
     logger,
     genReqId: () => randomUUID(),
     quietReqLogger: true,
+    // Load balancers probe these every few seconds; a line per probe would drown the real traffic.
+    autoLogging: { ignore: (req) => PROBES.has(pathOnly(req.url)) },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : 'info'),
     serializers: {
       req: (req: IncomingMessage & { id?: string; originalUrl?: string }) => ({

@@ -85,4 +85,22 @@ describe('health endpoints', () => {
     expect((await request(app).get('/healthz')).status).toBe(200);
     expect(down.headers['set-cookie']).toBeUndefined();
   });
+
+  it('probes of /healthz and /readyz are answered but not logged; other requests are', async () => {
+    const testDb = await openTestDb('sqlite');
+    const lines: string[] = [];
+    const logger = createLogger(
+      'info',
+      new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }),
+    );
+    const app = buildPortal({ db: testDb.db, logger });
+
+    await request(app).get('/healthz').expect(200);
+    await request(app).get('/readyz').expect(200);
+    await request(app).get('/login').expect(200);
+
+    expect(lines.some((l) => l.includes('/healthz') || l.includes('/readyz'))).toBe(false);
+    expect(lines.some((l) => l.includes('GET /login 200'))).toBe(true);
+    await testDb.close();
+  });
 });
