@@ -56,12 +56,15 @@ function patientZone(req: Request, clinicZone?: string): string {
 
 export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
   /**
-   * At most a few new visits per patient per minute (SECURITY A4), counted before VSee is called and
-   * only for a valid form: a patient correcting a typo has not asked for a visit yet. The launch key
-   * identifies the attempt, so a resubmission of the same form is not counted twice.
+   * The context of a launch that may create a visit. At most a few new visits per patient per minute
+   * (SECURITY A4): the flow counts one only when its form was valid (a patient correcting a typo has
+   * not asked for a visit yet) and it owns a new launch key (a resubmission is the same visit), and
+   * before VSee is called.
    */
-  const countVisitCreation = (req: Request, launchKey: string) =>
-    rateLimits.countVisitCreation(req.user!.id, launchKey);
+  const creating = (req: Request): PatientContext => ({
+    ...contextOf(req),
+    allowNewVisit: () => rateLimits.countVisitCreation(req.user!.id),
+  });
 
   async function renderSlots(
     req: Request,
@@ -100,10 +103,9 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
         });
         return;
       }
-      await countVisitCreation(req, form.data.launch_key);
       redirectToVsee(
         res,
-        await seeDoctorNow(deps, contextOf(req), {
+        await seeDoctorNow(deps, creating(req), {
           launchKey: form.data.launch_key,
           reason: form.data.reason,
         }),
@@ -151,12 +153,11 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
     async bookAppointment(req: Request, res: Response): Promise<void> {
       const form = parseForm(appointmentSchema, req.body);
       if (!form.ok) return renderSlots(req, res, 400, { errors: form.errors, values: form.values });
-      await countVisitCreation(req, form.data.launch_key);
       const [, start, end, providerId] = SLOT_VALUE.exec(form.data.slot)!;
       const timezone = isTimeZone(form.data.tz) ? form.data.tz : req.session.timezone;
       if (timezone) req.session.timezone = timezone;
       try {
-        const record = await bookAppointment(deps, contextOf(req), {
+        const record = await bookAppointment(deps, creating(req), {
           launchKey: form.data.launch_key,
           slot: { start: Number(start), end: Number(end), providerId: providerId! },
           reason: form.data.reason,
@@ -226,8 +227,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
         });
         return;
       }
-      await countVisitCreation(req, form.data.launch_key);
-      const record = await askDoctor(deps, contextOf(req), {
+      const record = await askDoctor(deps, creating(req), {
         launchKey: form.data.launch_key,
         reason: form.data.reason,
         details: form.data.details,

@@ -57,7 +57,6 @@ export class RateLimits {
   private readonly loginUserIp: RateLimiterAbstract;
   private readonly loginIp: RateLimiterAbstract;
   private readonly visitCreations: RateLimiterAbstract;
-  private readonly launchKeysSeen: RateLimiterAbstract;
   private readonly launches: RateLimiterAbstract;
   private readonly webhooks: RateLimiterAbstract;
 
@@ -79,7 +78,6 @@ export class RateLimits {
     this.loginUserIp = make('login-user-ip', settings.loginFailuresPerUserIp, settings.loginBlockSeconds);
     this.loginIp = make('login-ip', settings.loginFailuresPerIpPerDay, 86_400);
     this.visitCreations = make('visits', settings.visitCreationsPerMinute, 60);
-    this.launchKeysSeen = make('launch-key', 1, 60);
     this.launches = make('launches', settings.launchesPerMinute, 60);
     this.webhooks = make('webhooks', settings.webhooksPerIpPerMinute, 60);
   }
@@ -109,17 +107,8 @@ export class RateLimits {
     await this.loginUserIp.delete(this.pairKey(email, ip));
   }
 
-  /**
-   * Counts a launch that would create a visit. A launch key already seen in the last minute (a
-   * double-click, a retry) is not counted again: it cannot create a second visit anyway.
-   */
-  async countVisitCreation(accountId: number, launchKey: string): Promise<void> {
-    try {
-      await this.launchKeysSeen.consume(`${accountId}:${launchKey}`);
-    } catch (error) {
-      if (error instanceof RateLimiterRes) return;
-      throw error;
-    }
+  /** Counts a new visit against the patient's per-minute allowance; TooManyRequestsError when spent. */
+  async countVisitCreation(accountId: number): Promise<void> {
     await this.consumeOrThrow(this.visitCreations, String(accountId));
   }
 

@@ -85,6 +85,7 @@ export async function bookAppointment(
   if (!claim.owned) return visitOfEarlierLaunch(deps, claim.record);
   const signal = flowDeadline();
   try {
+    await ctx.allowNewVisit?.();
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
     const intake = await deps.vsee.createIntake(
       {

@@ -21,6 +21,12 @@ export interface PatientContext {
   patient: Patient;
   requestId: string;
   ip: string | null;
+  /**
+   * Called once a launch owns a new visit, before VSee is asked for it; throws to refuse (the
+   * per-minute limit, SECURITY A4). A double-click or a retry of the same launch key owns nothing,
+   * so it is never counted: the launch-key row decides, across instances.
+   */
+  allowNewVisit?: () => Promise<void>;
 }
 
 /** The visit asked for is not one of this patient's (or does not exist): the same answer for both. */

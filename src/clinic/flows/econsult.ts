@@ -31,6 +31,7 @@ export async function askDoctor(
   if (!claim.owned) return visitOfEarlierLaunch(deps, claim.record);
   const signal = flowDeadline();
   try {
+    await ctx.allowNewVisit?.();
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
     // A retry of a key whose earlier attempt lost VSee's answer: that eConsult may exist already.
     const earlierIntake = claim.record.vsee_intake_id;

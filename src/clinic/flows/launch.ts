@@ -63,6 +63,7 @@ export async function seeDoctorNow(
 
   let vseeVisitId: string | undefined;
   try {
+    await ctx.allowNewVisit?.();
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
     const open = await stillOpenWalkin(deps, ctx, sso.token, claim.record.id, signal);
     if (open) {
