@@ -10,8 +10,7 @@ import { buildPortal, newPatient, signUp } from '../helpers/portal';
 
 // SECURITY R3: whatever arrives as a body (Unicode, oversize, repeated or nested keys, JSON, the
 // wrong content type), a POST answers a 2xx/3xx/4xx and never a 5xx, and nothing reaches VSee.
-// 1000 runs, not the checklist's 5000: each run is a full HTTP round trip (some with an argon2
-// check), and this file must stay under ~20 s on a shared 2-core machine.
+// The checklist's 5000 runs, each a full HTTP round trip (some with an argon2 check).
 
 const ALLOWED = [200, 302, 303, 400, 401, 403, 409, 413, 415, 422, 429];
 const ENDPOINTS = ['/login', '/signup', '/visits/walkin', '/econsult'] as const;
@@ -119,7 +118,7 @@ describe('fuzzed bodies never crash a POST or reach VSee (SECURITY R3)', () => {
     await h.close();
   });
 
-  it('1000 arbitrary bodies across /login, /signup, /visits/walkin and /econsult: no 5xx, no VSee call', async () => {
+  it('5000 arbitrary bodies across /login, /signup, /visits/walkin and /econsult: no 5xx, no VSee call', async () => {
     const seen = new Set<number>();
     await fc.assert(
       fc.asyncProperty(
@@ -142,11 +141,11 @@ describe('fuzzed bodies never crash a POST or reach VSee (SECURITY R3)', () => {
           }).toMatchObject({ allowed: true });
         },
       ),
-      { numRuns: 1000 },
+      { numRuns: 5000 },
     );
 
     expect(h.sandbox.requestLog.entries()).toEqual([]);
     // The fuzz must reach past the guards, or it proves little: validation errors must be among the answers.
     expect([...seen]).toEqual(expect.arrayContaining([400, 403, 413, 415]));
-  }, 60_000);
+  }, 300_000);
 });
