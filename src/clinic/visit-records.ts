@@ -29,6 +29,9 @@ export function statusFromVsee(code: string | undefined): VisitStatus {
 /** Statuses in which the patient can still go into the visit. */
 export const OPEN_STATUSES: VisitStatus[] = ['pending', 'confirmed', 'in_progress'];
 
+/** After this long, a launch still marked 'starting' is taken for abandoned (see claimLaunch). */
+export const ABANDONED_AFTER_MS = 60_000;
+
 export interface LaunchClaim {
   record: VisitRecord;
   /** True: this request owns the launch and must talk to VSee. False: another request did or does. */
@@ -38,7 +41,8 @@ export interface LaunchClaim {
 /**
  * Claims a launch key for a patient. The unique (account, launch key) index makes this atomic across
  * processes and instances: exactly one request owns a key; a double-click, refresh or retry finds
- * the first one's row. A key whose earlier launch failed before VSee created anything may be re-owned.
+ * the first one's row. A key whose earlier launch failed before VSee created anything, or was
+ * abandoned by a process that died mid-launch, may be re-owned.
  */
 export async function claimLaunch(
   db: Db,
@@ -65,12 +69,22 @@ export async function claimLaunch(
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
   }
+  // A launch ends within its flow deadline (15 s); one still 'starting' a minute later belongs to a
+  // process that died mid-launch, and may be taken over like a failed one (its intake, if noted, is
+  // read back first by the flow, so a visit VSee did create is found, not made twice).
+  const abandonedBefore = new Date(Date.now() - ABANDONED_AFTER_MS).toISOString();
   const retried = await db
     .updateTable('visits')
     .set({ status: 'starting', status_updated_at: now, updated_at: now })
     .where('account_id', '=', accountId)
     .where('launch_key', '=', launchKey)
-    .where('status', '=', 'failed')
+    .where('vsee_visit_id', 'is', null)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'failed'),
+        eb.and([eb('status', '=', 'starting'), eb('updated_at', '<', abandonedBefore)]),
+      ]),
+    )
     .returningAll()
     .executeTakeFirst();
   if (retried) return { record: retried, owned: true };

@@ -246,6 +246,66 @@ describe('when VSee fails a step, the patient gets a friendly page and nothing i
     ]);
   });
 
+  /** Makes the patient's only row look like a launch its process abandoned two minutes ago. */
+  async function abandonLaunch(accountId: number, intakeId: string | null) {
+    const twoMinutesAgo = new Date(Date.now() - 120_000).toISOString();
+    await h.testDb.db
+      .updateTable('visits')
+      .set({ status: 'starting', vsee_visit_id: null, vsee_intake_id: intakeId, updated_at: twoMinutesAgo })
+      .where('account_id', '=', accountId)
+      .execute();
+  }
+
+  it('a launch its process abandoned mid-way (row left "starting") can be pressed again: it goes through instead of waiting forever', async () => {
+    const { account, press } = await arrange('walkin');
+    h.sandbox.knobs.failNext('users/sso', { status: 503 });
+    expect((await press()).status).toBe(503);
+    await abandonLaunch(account.id, null);
+
+    const res = await press();
+
+    expect(res.status).toBe(302);
+    expect(sandboxVisitsOf(h, account.vsee_code)).toHaveLength(1);
+    expect(await visitRowsOf(h, account.id)).toEqual([expect.objectContaining({ status: 'pending' })]);
+  });
+
+  it('an abandoned launch whose intake VSee had already turned into a visit is recovered, not made twice', async () => {
+    const { account, press } = await arrange('walkin');
+    h.sandbox.knobs.failNext('visits/add_walkin', { status: 500, when: 'after' });
+    h.sandbox.knobs.failNext('intakes/:id', { status: 503, times: 3 });
+    await press();
+    const [created] = sandboxVisitsOf(h, account.vsee_code);
+    await abandonLaunch(account.id, created!.intakeId);
+
+    const res = await press();
+
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.location!).searchParams.get('next')).toBe(`/visits/start/${created!.id}`);
+    expect(sandboxVisitsOf(h, account.vsee_code)).toHaveLength(1);
+  });
+
+  it('a launch still within its minute is not taken over: a second press waits for it and lands in its visit', async () => {
+    const { account, press } = await arrange('walkin');
+    await press();
+    const [row] = await visitRowsOf(h, account.id);
+    const visits = () => h.testDb.db.updateTable('visits').where('id', '=', row!.id);
+    await visits()
+      .set({ status: 'starting', vsee_visit_id: null, updated_at: new Date().toISOString() })
+      .execute();
+    h.sandbox.requestLog.clear();
+
+    const second = press();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await visits().set({ status: 'pending', vsee_visit_id: row!.vsee_visit_id }).execute();
+    const res = await second;
+
+    expect(res.status).toBe(302);
+    expect(new URL(res.headers.location!).searchParams.get('next')).toBe(
+      `/visits/start/${row!.vsee_visit_id}`,
+    );
+    expect(endpointsCalled(h).filter((e) => e === 'visits/add_walkin')).toHaveLength(0);
+  });
+
   it('Invite: a single 503 on GET /visits/:id is retried and succeeds; three 503s show the unavailable page', async () => {
     const once = await arrange('invite');
     h.sandbox.knobs.failNext('visits/:id', { status: 503 });
