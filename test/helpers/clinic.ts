@@ -211,3 +211,16 @@ export function sandboxVisitsOf(harness: ClinicHarness, vseeCode: string) {
 export function endpointsCalled(harness: ClinicHarness): string[] {
   return harness.sandbox.requestLog.entries().map((c) => c.endpoint);
 }
+
+/** One visit's entry on My visits, as the patient sees it: status, when it changed, Rejoin offered. */
+export async function myVisit(agent: Agent, id: number) {
+  const page = await agent.get('/visits').expect(200);
+  const start = page.text.indexOf(`data-testid="visit-${id}"`);
+  const item = page.text.slice(start, page.text.indexOf('</li>', start));
+  return {
+    status: testId(item, 'visit-status'),
+    rejoin: item.includes(`/visits/${id}/rejoin`),
+    changed: testId(item, 'visit-status-changed'),
+    lastUpdated: testId(item, 'visit-last-updated'),
+  };
+}

@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { testId } from '../helpers/html';
 import {
-  type Agent,
   type ClinicHarness,
   endpointsCalled,
   launchForm,
@@ -11,6 +10,7 @@ import {
   startClinic,
   visitRowsOf,
   walkinForm,
+  myVisit,
 } from '../helpers/clinic';
 import { testConfig } from '../helpers/portal';
 
@@ -26,17 +26,6 @@ async function walkin(h: ClinicHarness) {
     .expect(302);
   const [row] = await visitRowsOf(h, patient.account.id);
   return { ...patient, id: row!.id, vseeId: row!.vsee_visit_id! };
-}
-
-async function myVisit(agent: Agent, id: number) {
-  const page = await agent.get('/visits').expect(200);
-  const start = page.text.indexOf(`data-testid="visit-${id}"`);
-  const item = page.text.slice(start, page.text.indexOf('</li>', start));
-  return {
-    status: testId(item, 'visit-status'),
-    rejoin: item.includes(`/visits/${id}/rejoin`),
-    lastUpdated: testId(item, 'visit-last-updated'),
-  };
 }
 
 /** Makes a visit's status look two minutes old, as if no webhook had come for a while. */

@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { testId } from '../helpers/html';
 import {
-  type Agent,
   type ClinicHarness,
   launchForm,
   patientOf,
   startClinic,
   visitRowsOf,
   walkinForm,
+  myVisit,
 } from '../helpers/clinic';
 import { buildPortal, testConfig } from '../helpers/portal';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
@@ -41,18 +40,6 @@ function v2(type: string, visitId: string, status: string, id = randomUUID(), cr
 }
 
 const now = () => Math.floor(Date.now() / 1000);
-
-/** One visit's item on My visits. */
-async function myVisit(agent: Agent, id: number) {
-  const page = await agent.get('/visits').expect(200);
-  const start = page.text.indexOf(`data-testid="visit-${id}"`);
-  const item = page.text.slice(start, page.text.indexOf('</li>', start));
-  return {
-    status: testId(item, 'visit-status'),
-    rejoin: item.includes(`/visits/${id}/rejoin`),
-    changed: testId(item, 'visit-status-changed'),
-  };
-}
 
 describe('VSee webhook receiver (POST /webhooks/vsee)', () => {
   let h: ClinicHarness;
