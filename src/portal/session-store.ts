@@ -11,11 +11,25 @@ const PRUNE_EVERY_MS = 60_000;
  */
 const DESTROYED = '"destroyed"';
 const DEFAULT_TTL_MS = 24 * 3_600_000;
+/**
+ * A touch that would move the stored expiry by less than this is skipped (as connect-mongo's
+ * `touchAfter`): a patient clicking around costs one write a minute, not one per request. The
+ * server-side idle timeout may then end up to this much early; a tenth of it at most, for short ones.
+ */
+const TOUCH_AFTER_MS = 60_000;
+const TOUCH_AFTER_FRACTION = 0.1;
+/** Reads whose touch has not come yet; only requests in flight, so a cap guards against stray ones. */
+const MAX_PENDING_READS = 10_000;
 
 function expiryOf(sess: SessionData): string {
   const expires = sess.cookie?.expires;
   const when = expires ? new Date(expires) : new Date(Date.now() + DEFAULT_TTL_MS);
   return when.toISOString();
+}
+
+function touchAfter(sess: SessionData): number {
+  const lifetime = sess.cookie?.originalMaxAge ?? DEFAULT_TTL_MS;
+  return Math.min(TOUCH_AFTER_MS, lifetime * TOUCH_AFTER_FRACTION);
 }
 
 /**
@@ -26,6 +40,8 @@ function expiryOf(sess: SessionData): string {
  */
 export class DbSessionStore extends session.Store {
   private lastPrune = 0;
+  /** The expiry (ms) each session's row had when this request read it, for touch to compare with. */
+  private readonly storedExpiry = new Map<string, number>();
 
   constructor(private readonly db: Db) {
     super();
@@ -40,11 +56,14 @@ export class DbSessionStore extends session.Store {
       .then((row) => {
         if (!row || row.sess === DESTROYED || row.expires_at <= new Date().toISOString())
           return callback(undefined, null);
+        if (this.storedExpiry.size >= MAX_PENDING_READS) this.storedExpiry.clear();
+        this.storedExpiry.set(sid, Date.parse(row.expires_at));
         callback(undefined, JSON.parse(row.sess) as SessionData);
       }, callback);
   }
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
+    this.storedExpiry.delete(sid);
     const values = { sid, sess: JSON.stringify(sess), expires_at: expiryOf(sess) };
     this.db
       .insertInto('sessions')
@@ -64,6 +83,7 @@ export class DbSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: Callback): void {
+    this.storedExpiry.delete(sid);
     this.db
       .updateTable('sessions')
       .set({ sess: DESTROYED })
@@ -75,11 +95,21 @@ export class DbSessionStore extends session.Store {
       );
   }
 
-  /** Extends the expiry only: a rolling session stays alive without rewriting its data. */
+  /**
+   * Extends the expiry only: a rolling session stays alive without rewriting its data. Skipped when
+   * the row read for this request already expires within TOUCH_AFTER_MS of the new expiry.
+   */
   override touch(sid: string, sess: SessionData, callback?: Callback): void {
+    const stored = this.storedExpiry.get(sid);
+    this.storedExpiry.delete(sid);
+    const expiry = expiryOf(sess);
+    if (stored !== undefined && Date.parse(expiry) - stored < touchAfter(sess)) {
+      callback?.();
+      return;
+    }
     this.db
       .updateTable('sessions')
-      .set({ expires_at: expiryOf(sess) })
+      .set({ expires_at: expiry })
       .where('sid', '=', sid)
       .where('sess', '<>', DESTROYED)
       .execute()

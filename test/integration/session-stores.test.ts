@@ -58,6 +58,42 @@ describe.each(testDbKinds())('database session store (%s)', (kind) => {
     expect(JSON.parse(row.sess)).toMatchObject({ loggedInAt: 7 });
   });
 
+  it('skips a touch that would move the expiry by less than a minute, and writes one that would not', async () => {
+    const hour = 3_600_000;
+    const expiresAt = async () =>
+      (
+        await testDb.db
+          .selectFrom('sessions')
+          .select('expires_at')
+          .where('sid', '=', 'sid-r')
+          .executeTakeFirstOrThrow()
+      ).expires_at;
+    await call((cb) => store.set('sid-r', sessionExpiringIn(hour), cb));
+    const written = await expiresAt();
+
+    // A request 30 s later: read, then touched with an expiry 30 s further on. Not worth a write.
+    await call((cb) => store.get('sid-r', cb));
+    await call((cb) => store.touch('sid-r', sessionExpiringIn(hour + 30_000), cb));
+    expect(await expiresAt()).toBe(written);
+
+    // Two minutes later it is.
+    await call((cb) => store.get('sid-r', cb));
+    await call((cb) => store.touch('sid-r', sessionExpiringIn(hour + 120_000), cb));
+    expect(Date.parse(await expiresAt())).toBeGreaterThan(Date.parse(written) + 100_000);
+  });
+
+  it('keeps a short idle timeout accurate: the threshold is a tenth of the lifetime', async () => {
+    await call((cb) => store.set('sid-s', sessionExpiringIn(2_000), cb));
+    await call((cb) => store.get('sid-s', cb));
+    await call((cb) => store.touch('sid-s', sessionExpiringIn(2_500), cb));
+    const row = await testDb.db
+      .selectFrom('sessions')
+      .select('expires_at')
+      .where('sid', '=', 'sid-s')
+      .executeTakeFirstOrThrow();
+    expect(Date.parse(row.expires_at)).toBeGreaterThan(Date.now() + 2_200);
+  });
+
   it('keeps a login across an app restart (a second app on the same database)', async () => {
     const patient = newPatient();
     const config = testConfig({ SESSION_SECRET: 'a-fixed-secret-that-survives-the-restart-0123456789' });
