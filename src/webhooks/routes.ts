@@ -5,6 +5,7 @@ import type { Logger } from '../web/logger';
 import { type RateLimits, TooManyRequestsError } from '../web/rate-limits';
 import { applyVisitEvent, type ApplyOutcome } from './apply-visit-event';
 import { parseWebhook } from './parse';
+import { webhookEventPruner } from './prune-events';
 
 export interface WebhookDeps {
   db: Db;
@@ -46,6 +47,7 @@ function logOf(req: Request, fallback: Logger): Logger {
  */
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
+  const pruneOldEvents = webhookEventPruner(deps.db);
 
   const limit = async (req: Request, _res: Response, next: NextFunction) => {
     await deps.rateLimits.countWebhook(req.ip ?? 'unknown');
@@ -100,6 +102,8 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     if (outcome === 'unknown_visit') log.warn(fields, 'vsee webhook for a visit the portal does not know');
     else log.info({ ...fields, status: event.status, version: event.version }, 'vsee webhook');
     res.status(STATUS_OF[outcome]).json({ outcome });
+    // After the answer: VSee need not wait for housekeeping, and a failure here loses nothing.
+    pruneOldEvents().catch(() => log.warn('could not prune old webhook event ids'));
   };
 
   const handlers = [limit, authenticate, requireJson, express.json({ limit: BODY_LIMIT }), receive];

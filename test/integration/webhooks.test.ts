@@ -246,6 +246,30 @@ describe('VSee webhook receiver (POST /webhooks/vsee)', () => {
     },
   );
 
+  it('a delivery prunes event ids older than a week, after answering', async () => {
+    const app = buildPortal({
+      db: h.testDb.db,
+      vsee: h.vsee,
+      config: testConfig({ VSEE_WEBHOOK_SECRET: SECRET }),
+    });
+    const old = randomUUID();
+    await h.testDb.db
+      .insertInto('webhook_events')
+      .values({ event_id: old, received_at: new Date(Date.now() - 8 * 24 * 3_600_000).toISOString() })
+      .execute();
+    const { vseeId } = await walkin();
+    const fresh = v1('visit.updated', vseeId, '25');
+
+    await request(app).post(HOOK).send(fresh).expect(200, { outcome: 'applied' });
+
+    const remembered = async (id: string) =>
+      (await h.testDb.db.selectFrom('webhook_events').select('event_id').where('event_id', '=', id).execute())
+        .length;
+    for (let i = 0; i < 50 && (await remembered(old)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(await remembered(old)).toBe(0);
+    expect(await remembered(fresh.id)).toBe(1);
+  });
+
   it('too many deliveries from one IP get 429 with Retry-After', async () => {
     const app = buildPortal({
       db: h.testDb.db,
