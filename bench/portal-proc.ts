@@ -102,6 +102,7 @@ async function main(): Promise<void> {
     serveParent(
       { url: `http://127.0.0.1:${port}` } satisfies PortalReady,
       {
+        rss: () => process.memoryUsage().rss,
         memory: () => {
           globalThis.gc?.();
           return process.memoryUsage();

@@ -8,7 +8,7 @@ import type { PortalReady } from './portal-proc';
 import type { SandboxReady, SandboxStats } from './sandbox-proc';
 
 /**
- * npm run bench -- [--patients 50] [--seconds 10] [--latency 20] [--pool 50] [--soak 120]
+ * npm run bench -- [--patients 50] [--seconds 10] [--latency 20] [--pool 50] [--soak 120] [--soak-warmup 20]
  *   [--pages 5] [--warmup 3] [--database-url postgres://…] [--redis-url redis://…] [--cpu-prof]
  * See BENCHMARKS.md for what each phase measures and why.
  */
@@ -19,6 +19,7 @@ const { values: flags } = parseArgs({
     latency: { type: 'string', default: '20' },
     pool: { type: 'string', default: '50' },
     soak: { type: 'string', default: '120' },
+    'soak-warmup': { type: 'string', default: '20' },
     pages: { type: 'string', default: '5' },
     warmup: { type: 'string', default: '3' },
     'database-url': { type: 'string', default: '' },
@@ -34,12 +35,30 @@ const seconds = num('seconds');
 const latency = num('latency');
 const pool = num('pool');
 const soak = num('soak');
+const soakWarmup = num('soak-warmup');
 const pagesSeconds = num('pages');
 const warmup = num('warmup');
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const line = (name: string, r: LoadResult) =>
   `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} ${ms(r.p50).padStart(9)} ${ms(r.p99).padStart(9)} ${String(r.errors).padStart(7)} ${String(r.requests).padStart(9)}`;
+/** CPU time (user + system, µs) of the parent (autocannon) and of each child, read together. */
+async function cpuTimes(children: Array<Child<unknown>>): Promise<number[]> {
+  const total = (u: NodeJS.CpuUsage) => u.user + u.system;
+  const own = total(process.cpuUsage());
+  return [
+    own,
+    ...(await Promise.all(children.map(async (c) => total(await c.call<NodeJS.CpuUsage>('cpu'))))),
+  ];
+}
+
+/** "autocannon 0.4, sandbox 0.9, portal 2.1 ms": CPU per request of each process over a run. */
+function cpuPerRequest(names: string[], before: number[], after: number[], requests: number): string {
+  return names
+    .map((name, i) => `${name} ${((after[i]! - before[i]!) / 1000 / Math.max(requests, 1)).toFixed(2)}`)
+    .join(', ');
+}
+
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
@@ -59,7 +78,14 @@ async function main(): Promise<void> {
     children.push(floorProc);
     await sandbox.call('reset');
     if (warmup > 0) await floor(floorProc.ready.url, patients, warmup);
+    const floorCpuBefore = await cpuTimes([sandbox, floorProc]);
     const floorResult = await floor(floorProc.ready.url, patients, seconds);
+    const floorCpu = cpuPerRequest(
+      ['autocannon', 'sandbox', 'floor'],
+      floorCpuBefore,
+      await cpuTimes([sandbox, floorProc]),
+      floorResult.requests,
+    );
     const floorStats = await sandbox.call<SandboxStats>('stats');
     await floorProc.stop();
 
@@ -83,7 +109,14 @@ async function main(): Promise<void> {
     if (warmup > 0) await launches(base, signedUp, patients, warmup);
     const warmStats = await sandbox.call<SandboxStats>('stats');
     await sandbox.call('reset');
+    const portalCpuBefore = await cpuTimes([sandbox, portal]);
     const portalResult = await launches(base, signedUp, patients, seconds);
+    const portalCpu = cpuPerRequest(
+      ['autocannon', 'sandbox', 'portal'],
+      portalCpuBefore,
+      await cpuTimes([sandbox, portal]),
+      portalResult.requests,
+    );
     const portalStats = await sandbox.call<SandboxStats>('stats');
 
     const pages =
@@ -96,17 +129,28 @@ async function main(): Promise<void> {
 
     let soakReport: string[] = [];
     if (soak > 0) {
+      // After the pages phase and a full GC the portal is smaller than under launch load; the first
+      // seconds of launches bring its working set back. Warm it first, so before and after compare
+      // the same state and the figure is growth over the soak, not the working set returning.
+      if (soakWarmup > 0) await launches(base, signedUp, patients, soakWarmup);
       const before = await portal.call<NodeJS.MemoryUsage>('memory');
       await sandbox.call('reset');
+      const underLoad: number[] = [];
+      const sampler = setInterval(
+        () => void portal.call<number>('rss').then((rss) => underLoad.push(rss)),
+        10_000,
+      );
       const soaked = await launches(base, signedUp, patients, soak);
+      clearInterval(sampler);
       const soakStats = await sandbox.call<SandboxStats>('stats');
       const after = await portal.call<NodeJS.MemoryUsage>('memory');
       const growth = ((after.rss - before.rss) / before.rss) * 100;
       soakReport = [
         '',
         `Soak: ${soak} s of launches at ${patients} patients: ${line('', soaked).trim()} (rps p50 p99 errors requests)`,
-        `  portal RSS before ${mb(before.rss)}, after ${mb(after.rss)}: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %` +
+        `  portal RSS after ${soakWarmup} s of warm-up launches ${mb(before.rss)}, after the soak ${mb(after.rss)}: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)} %` +
           ` (heap used ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, after a full GC each time)`,
+        `  RSS under load every 10 s (MB): ${underLoad.map((rss) => (rss / 1_048_576).toFixed(0)).join(' ')}`,
         `  sandbox connections accepted during the soak: ${soakStats.connections}`,
       ];
     }
@@ -132,6 +176,7 @@ async function main(): Promise<void> {
       `p99 portal/floor: ${(portalResult.p99 / floorResult.p99).toFixed(2)} (target ≤ 1.5)`,
       `sandbox connections accepted: floor ${floorStats.connections}, portal warm-up ${warmStats.connections},` +
         ` portal run ${portalStats.connections} (pool ${pool})`,
+      `CPU per press (ms): floor run: ${floorCpu}; portal run: ${portalCpu}`,
       `VSee calls in the portal run: ${Object.entries(portalStats.calls)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
