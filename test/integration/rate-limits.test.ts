@@ -2,7 +2,17 @@ import request from 'supertest';
 import { connectRedis, type RedisClient } from '../../src/redis';
 import { createLogger } from '../../src/web/logger';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
-import { type ClinicHarness, patientOf, startClinic, walkinForm } from '../helpers/clinic';
+import {
+  type Agent,
+  type ClinicHarness,
+  endpointsCalled,
+  launchForm,
+  parseLaunch,
+  patientOf,
+  sandboxVisitsOf,
+  startClinic,
+  walkinForm,
+} from '../helpers/clinic';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { sessionCookie } from '../helpers/html';
 import { buildPortal, logIn, newPatient, signUp } from '../helpers/portal';
@@ -114,6 +124,45 @@ describe('launch limits (SECURITY A4)', () => {
     expect(fourth.status).toBe(429);
     expect(fourth.headers['retry-after']).toBeDefined();
     expect(h.sandbox.requestLog.entries()).toHaveLength(0);
+  });
+
+  /** A new walk-in press (fresh launch key) and an e-consult question, as the patient sends them. */
+  const pressWalkin = async (agent: Agent) => {
+    const { launchKey, _csrf } = await walkinForm(agent);
+    return agent.post('/visits/walkin').type('form').send({ _csrf, launch_key: launchKey });
+  };
+  const askQuestion = async (agent: Agent) => {
+    const { launchKey, _csrf } = await launchForm(agent, '/econsult/new');
+    return agent.post('/econsult').type('form').send({ _csrf, launch_key: launchKey, reason: 'A question' });
+  };
+
+  it('going back to the walk-in the patient waits in is not a new visit: at the limit it still works', async () => {
+    const { agent } = await patientOf(h);
+    const walkin = await pressWalkin(agent);
+    expect(walkin.status).toBe(302);
+    for (let i = 0; i < 2; i += 1) expect((await askQuestion(agent)).status).toBe(303);
+    expect((await askQuestion(agent)).status).toBe(429);
+
+    const again = await pressWalkin(agent);
+
+    expect(again.status).toBe(302);
+    expect(parseLaunch(again.headers.location).next).toBe(parseLaunch(walkin.headers.location).next);
+  });
+
+  it('once that walk-in is over, a new press is counted again: at the limit 429, and nothing is created', async () => {
+    const { agent, account } = await patientOf(h);
+    expect((await pressWalkin(agent)).status).toBe(302);
+    for (let i = 0; i < 2; i += 1) expect((await askQuestion(agent)).status).toBe(303);
+    const walkin = sandboxVisitsOf(h, account.vsee_code).find((v) => v.kind === 'walkin')!;
+    h.sandbox.state.transition(walkin.id, 'start');
+    h.sandbox.state.transition(walkin.id, 'complete');
+    h.sandbox.requestLog.clear();
+
+    const next = await pressWalkin(agent);
+
+    expect(next.status).toBe(429);
+    // Our records still showed it open, so VSee was asked (that check is all), then the press counted.
+    expect(endpointsCalled(h)).toEqual(['users/sso', 'visits/:id']);
   });
 
   it('a form sent back for a correction does not count as a new visit', async () => {

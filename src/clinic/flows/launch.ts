@@ -63,14 +63,20 @@ export async function seeDoctorNow(
 
   let vseeVisitId: string | undefined;
   try {
-    await ctx.allowNewVisit?.();
+    // Going back to a walk-in the patient already waits in is not a new visit, so only a press that
+    // may create one is counted (SECURITY A4), and before any call to VSee. If VSee says that walk-in
+    // is over, the press is counted then, before anything is created.
+    const waiting = await findOpenWalkin(deps.db, ctx.patient.id);
+    const recorded = waiting && waiting.id !== claim.record.id ? waiting : undefined;
+    if (!recorded) await ctx.allowNewVisit?.();
     const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
-    const open = await stillOpenWalkin(deps, ctx, sso.token, claim.record.id, signal);
+    const open = recorded ? await stillOpen(deps, recorded, sso.token, signal) : undefined;
     if (open) {
       await markFailed(deps.db, claim.record.id);
       await audit(deps, ctx, 'launch_rejoin', 'success', open);
       return ssoLaunchUrl(deps.settings, sso.token, visitStartPath(open));
     }
+    if (recorded) await ctx.allowNewVisit?.();
     // A retry of a key whose earlier attempt lost VSee's answer: that visit may exist already.
     const earlierIntake = claim.record.vsee_intake_id;
     const earlier = earlierIntake ? await visitFromIntake(deps, earlierIntake, sso.token) : undefined;
@@ -126,18 +132,11 @@ async function sameLaunchAgain(
 }
 
 /**
- * The VSee id of a walk-in this patient is still waiting in, if any. VSee is asked for its current
- * status; if VSee cannot say, the visit is taken as open (better back to the same queue than twice in it).
+ * The VSee id of the walk-in our records show open, if VSee agrees it still is. If VSee cannot say,
+ * the visit is taken as open (better back to the same queue than twice in it).
  */
-async function stillOpenWalkin(
-  deps: ClinicDeps,
-  ctx: PatientContext,
-  token: string,
-  excludeId: number,
-  signal: AbortSignal,
-) {
-  const open = await findOpenWalkin(deps.db, ctx.patient.id);
-  if (!open?.vsee_visit_id || open.id === excludeId) return undefined;
+async function stillOpen(deps: ClinicDeps, open: VisitRecord, token: string, signal: AbortSignal) {
+  if (!open.vsee_visit_id) return undefined;
   try {
     const visit = await deps.vsee.getVisit(open.vsee_visit_id, token, signal);
     const status = statusFromVsee(visit.status);
