@@ -40,6 +40,8 @@ export interface Config {
   vseeWebhookSecret?: string;
   /** Port of the built-in sandbox when it is used (0 = any free port). */
   sandboxPort: number;
+  /** `npm run sandbox` only: where the standalone sandbox posts its visit webhooks (v1). */
+  sandboxWebhookUrl?: string;
   /** After SIGTERM, how long /readyz answers 503 while requests are still accepted (for the load balancer). */
   shutdownDelayMs: number;
 }
@@ -98,6 +100,7 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9._~-]+$/, 'must be URL-safe (letters, digits, . _ ~ -)')
     .optional(),
   SANDBOX_PORT: port.default(4000),
+  SANDBOX_WEBHOOK_URL: httpUrl.optional(),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(20).default(0),
 });
 
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vsee,
     vseeWebhookSecret: e.VSEE_WEBHOOK_SECRET,
     sandboxPort: e.SANDBOX_PORT,
+    sandboxWebhookUrl: e.SANDBOX_WEBHOOK_URL,
     shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
   };
 }
