@@ -1,11 +1,9 @@
 import type http from 'node:http';
-import { performance } from 'node:perf_hooks';
-import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { VseeSettings } from '../config';
-import { interpretAnswer } from './answers';
-import { VseeError, isVseeError, type VseeEndpoint } from './errors';
+import { VseeError, type VseeEndpoint } from './errors';
+import { type Auth, type Call, VseeExchange } from './exchange';
 import { type BreakerOptions, VseeBreaker } from './breaker';
 import { withRetries, type RetryPolicy } from './retry';
 import {
@@ -16,7 +14,7 @@ import {
   ssoAnswer,
   visitAnswer,
 } from './schemas';
-import { createAgent, createHttp, errorFromTransport } from './transport';
+import { createAgent, createHttp } from './transport';
 import type {
   AppointmentInput,
   AvailabilityQuery,
@@ -42,48 +40,32 @@ export interface VseeClientOptions {
   breaker?: BreakerOptions;
 }
 
-type Auth = { kind: 'apiKey' } | { kind: 'token'; token: string } | { kind: 'public' };
-
-interface Call<T> {
-  method: 'GET' | 'POST';
-  endpoint: VseeEndpoint;
-  /** Relative to the API base, no leading '/', so the base's path prefix is kept. */
-  path: string;
-  auth: Auth;
-  body?: Record<string, unknown>;
-  query?: Record<string, string | number | undefined>;
-  answer: z.ZodType<T>;
-  signal?: AbortSignal;
-}
-
 const SSO_MEMBER_TYPE = 200;
 const INTAKE_TYPE = { walkin: 1, scheduled: 2 } as const;
 
 /** The portal's only way to VSee Clinic: one typed method per endpoint; every failure is a VseeError. */
 export class VseeClient {
-  private readonly apiBase: URL;
   private readonly agent: http.Agent;
-  private readonly http: AxiosInstance;
-  private readonly callMs: number;
+  private readonly exchange: VseeExchange;
   private readonly retry: RetryPolicy;
-  private readonly logger?: Logger;
   private readonly breaker: VseeBreaker;
 
   constructor(
     private readonly settings: VseeSettings,
     options: VseeClientOptions = {},
   ) {
-    this.apiBase = new URL(settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/`);
-    this.callMs = options.timeouts?.callMs ?? 5_000;
+    const apiBase = new URL(settings.apiUrl.endsWith('/') ? settings.apiUrl : `${settings.apiUrl}/`);
     this.retry = {
       attempts: Math.max(1, options.retry?.attempts ?? 3),
       baseDelayMs: options.retry?.baseDelayMs ?? 100,
     };
-    this.logger = options.logger;
     this.breaker = new VseeBreaker(options.breaker);
     const connectMs = options.timeouts?.connectMs ?? 2_000;
-    this.agent = createAgent(this.apiBase, { connectMs, maxSockets: options.maxSockets ?? 50 });
-    this.http = createHttp(this.agent);
+    this.agent = createAgent(apiBase, { connectMs, maxSockets: options.maxSockets ?? 50 });
+    this.exchange = new VseeExchange(settings, createHttp(this.agent), apiBase, {
+      callMs: options.timeouts?.callMs ?? 5_000,
+      logger: options.logger,
+    });
   }
 
   /** POST users/sso: finds (by `code`) or creates the patient's VSee user and mints a user token. */
@@ -266,68 +248,9 @@ export class VseeClient {
     return withRetries(
       call.endpoint,
       policy,
-      (n) => this.breaker.run(call.endpoint, () => this.attempt(call, n)),
+      (n) => this.breaker.run(call.endpoint, () => this.exchange.attempt(call, n)),
       call.signal,
     );
-  }
-
-  private async attempt<T>(call: Call<T>, attempt: number): Promise<T> {
-    const started = performance.now();
-    const callTimer = AbortSignal.timeout(this.callMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, callTimer]) : callTimer;
-    let status: number | undefined;
-    let outcome = 'ok';
-    try {
-      const response = await this.http.request<string>({
-        method: call.method,
-        url: this.urlFor(call.path, call.query),
-        headers: this.headersFor(call),
-        // JSON, not form encoding: the contract accepts it (customportal demos), it keeps numbers
-        // and strings apart, and one body format means one thing for the sandbox to check.
-        data: call.body ? withoutUndefined(call.body) : undefined,
-        signal,
-      });
-      status = response.status;
-      const raw = { status, retryAfter: response.headers['retry-after'], text: response.data };
-      return interpretAnswer(call.endpoint, raw, call.answer);
-    } catch (error) {
-      const vseeError = isVseeError(error)
-        ? error
-        : errorFromTransport(call.endpoint, error, {
-            callerAborted: call.signal?.aborted ?? false,
-            callTimedOut: callTimer.aborted,
-          });
-      outcome = vseeError.kind;
-      throw vseeError;
-    } finally {
-      // One line per call; never the URL (ids, query), headers or bodies (SECURITY L1).
-      const ms = Math.round(performance.now() - started);
-      this.logger?.debug(
-        { vsee: { endpoint: call.endpoint, method: call.method, attempt, status, ms, outcome } },
-        'vsee call',
-      );
-    }
-  }
-
-  private urlFor(path: string, query: Call<unknown>['query']): string {
-    if (path.startsWith('/')) throw new Error('VSee paths are relative to the API base');
-    const url = new URL(path, this.apiBase);
-    for (const [key, value] of Object.entries(query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value));
-    }
-    return url.href;
-  }
-
-  private headersFor(call: Call<unknown>): Record<string, string> {
-    const headers: Record<string, string> = { 'X-AccountCode': this.settings.accountCode };
-    if (call.body) headers['Content-Type'] = 'application/json';
-    if (call.auth.kind === 'apiKey') {
-      headers['X-ApiKey'] = this.settings.apiKey;
-      headers['X-ApiSecret'] = this.settings.apiSecret;
-    } else if (call.auth.kind === 'token') {
-      headers['X-ApiToken'] = call.auth.token;
-    }
-    return headers;
   }
 }
 
@@ -340,8 +263,4 @@ function token(value: string): Auth {
 function pathSegment(id: string, endpoint: VseeEndpoint): string {
   if (!id || id === '.' || id === '..') throw new VseeError('bad_response', endpoint, { retryable: false });
   return encodeURIComponent(id);
-}
-
-function withoutUndefined(body: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
 }

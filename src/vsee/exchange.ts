@@ -1,0 +1,104 @@
+import { performance } from 'node:perf_hooks';
+import type { AxiosInstance } from 'axios';
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { VseeSettings } from '../config';
+import { interpretAnswer } from './answers';
+import { isVseeError, type VseeEndpoint } from './errors';
+import { errorFromTransport } from './transport';
+
+export type Auth = { kind: 'apiKey' } | { kind: 'token'; token: string } | { kind: 'public' };
+
+export interface Call<T> {
+  method: 'GET' | 'POST';
+  endpoint: VseeEndpoint;
+  /** Relative to the API base, no leading '/', so the base's path prefix is kept. */
+  path: string;
+  auth: Auth;
+  body?: Record<string, unknown>;
+  query?: Record<string, string | number | undefined>;
+  answer: z.ZodType<T>;
+  signal?: AbortSignal;
+}
+
+/**
+ * One HTTP exchange with VSee: the URL and auth headers, the per-call timeout (SECURITY O1), the
+ * answer read and checked, one log line. Retries and the breaker are the client's (client.ts).
+ */
+export class VseeExchange {
+  private readonly callMs: number;
+  private readonly logger?: Logger;
+
+  constructor(
+    private readonly settings: VseeSettings,
+    private readonly http: AxiosInstance,
+    private readonly apiBase: URL,
+    options: { callMs: number; logger?: Logger },
+  ) {
+    this.callMs = options.callMs;
+    this.logger = options.logger;
+  }
+
+  async attempt<T>(call: Call<T>, attempt: number): Promise<T> {
+    const started = performance.now();
+    const callTimer = AbortSignal.timeout(this.callMs);
+    const signal = call.signal ? AbortSignal.any([call.signal, callTimer]) : callTimer;
+    let status: number | undefined;
+    let outcome = 'ok';
+    try {
+      const response = await this.http.request<string>({
+        method: call.method,
+        url: this.urlFor(call.path, call.query),
+        headers: this.headersFor(call),
+        // JSON, not form encoding: the contract accepts it (customportal demos), it keeps numbers
+        // and strings apart, and one body format means one thing for the sandbox to check.
+        data: call.body ? withoutUndefined(call.body) : undefined,
+        signal,
+      });
+      status = response.status;
+      const raw = { status, retryAfter: response.headers['retry-after'], text: response.data };
+      return interpretAnswer(call.endpoint, raw, call.answer);
+    } catch (error) {
+      const vseeError = isVseeError(error)
+        ? error
+        : errorFromTransport(call.endpoint, error, {
+            callerAborted: call.signal?.aborted ?? false,
+            callTimedOut: callTimer.aborted,
+          });
+      outcome = vseeError.kind;
+      throw vseeError;
+    } finally {
+      // One line per call; never the URL (ids, query), headers or bodies (SECURITY L1).
+      const ms = Math.round(performance.now() - started);
+      this.logger?.debug(
+        { vsee: { endpoint: call.endpoint, method: call.method, attempt, status, ms, outcome } },
+        'vsee call',
+      );
+    }
+  }
+
+  private urlFor(path: string, query: Call<unknown>['query']): string {
+    if (path.startsWith('/')) throw new Error('VSee paths are relative to the API base');
+    const url = new URL(path, this.apiBase);
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url.href;
+  }
+
+  private headersFor(call: Call<unknown>): Record<string, string> {
+    const headers: Record<string, string> = { 'X-AccountCode': this.settings.accountCode };
+    if (call.body) headers['Content-Type'] = 'application/json';
+    if (call.auth.kind === 'apiKey') {
+      headers['X-ApiKey'] = this.settings.apiKey;
+      headers['X-ApiSecret'] = this.settings.apiSecret;
+    } else if (call.auth.kind === 'token') {
+      headers['X-ApiToken'] = call.auth.token;
+    }
+    return headers;
+  }
+}
+
+function withoutUndefined(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+}
