@@ -265,7 +265,7 @@ describe('VSee webhook receiver (POST /webhooks/vsee)', () => {
     const remembered = async (id: string) =>
       (await h.testDb.db.selectFrom('webhook_events').select('event_id').where('event_id', '=', id).execute())
         .length;
-    for (let i = 0; i < 50 && (await remembered(old)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 250 && (await remembered(old)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(await remembered(old)).toBe(0);
     expect(await remembered(fresh.id)).toBe(1);
   });
