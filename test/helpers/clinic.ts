@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import type { Store } from 'express-session';
 import request from 'supertest';
 import type { AuditAction } from '../../src/audit/audit-log';
@@ -6,11 +5,11 @@ import type { Config, VseeSettings } from '../../src/config';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import type { SandboxOptions } from '../../src/sandbox';
 import { VseeClient, type VseeClientOptions } from '../../src/vsee';
-import { createLogger } from '../../src/web/logger';
 import type { RateLimits } from '../../src/web/rate-limits';
 import { openTestDb, type TestDbKind, type TestDb } from './databases';
 import { csrfFrom, testId } from './html';
 import { buildPortal, csrfOf, newPatient, signUp, type PatientFields } from './portal';
+import { capturingLogger } from './logs';
 
 export interface ClinicHarness {
   sandbox: RunningSandbox;
@@ -42,11 +41,7 @@ export async function startClinic(
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
   const testDb = await openTestDb(options.db ?? 'sqlite');
   const vsee = { ...sandbox.vsee, ...options.vsee };
-  const logLines: string[] = [];
-  const logger = createLogger(
-    'debug',
-    new Writable({ write: (chunk, _enc, cb) => (logLines.push(String(chunk)), cb()) }),
-  );
+  const { logger, lines: logLines } = capturingLogger();
   const vseeClient = new VseeClient(vsee, {
     logger,
     timeouts: { callMs: 1500 },

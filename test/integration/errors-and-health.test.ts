@@ -1,9 +1,8 @@
 import request from 'supertest';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { buildPortal, csrfOf, newPatient, signUp } from '../helpers/portal';
-import { Writable } from 'node:stream';
 import { pingDb } from '../../src/db/connection';
-import { createLogger } from '../../src/web/logger';
+import { capturingLogger } from '../helpers/logs';
 
 describe('pages for things that go wrong', () => {
   let testDb: TestDb;
@@ -21,11 +20,7 @@ describe('pages for things that go wrong', () => {
 
   it('when the database fails mid-request, shows a 500 page with a reference id and no stack; the log has the detail under that id', async () => {
     const broken = await openTestDb('sqlite');
-    const lines: string[] = [];
-    const logger = createLogger(
-      'info',
-      new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }),
-    );
+    const { logger, lines } = capturingLogger('info');
     const app = buildPortal({ db: broken.db, logger });
     const agent = request.agent(app);
     await signUp(agent, newPatient());
@@ -88,11 +83,7 @@ describe('health endpoints', () => {
 
   it('probes of /healthz and /readyz are answered but not logged; other requests are', async () => {
     const testDb = await openTestDb('sqlite');
-    const lines: string[] = [];
-    const logger = createLogger(
-      'info',
-      new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }),
-    );
+    const { logger, lines } = capturingLogger('info');
     const app = buildPortal({ db: testDb.db, logger });
 
     await request(app).get('/healthz').expect(200);

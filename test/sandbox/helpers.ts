@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import request from 'supertest';
 import { SANDBOX_CREDENTIALS } from '../../src/sandbox';
@@ -58,19 +60,32 @@ export async function createIntake(
   return res.body.data.id;
 }
 
-/** SSO → intake → walk-in; returns the patient's token and the visit object. */
-export async function walkIn(
-  app: Express,
-  code = 'patient-1',
-): Promise<{ token: string; userId: string; visit: Record<string, unknown> & { id: string; code: string } }> {
+type CreatedVisit = {
+  token: string;
+  userId: string;
+  visit: Record<string, unknown> & { id: string; code: string };
+};
+
+/** SSO → intake → `visits/{endpoint}`; returns the patient's token and the visit object. */
+async function createVisit(app: Express, endpoint: string, code: string): Promise<CreatedVisit> {
   const { token, userId } = await ssoPatient(app, code);
   const intakeId = await createIntake(app, token);
   const res = await request(app)
-    .post(`${API}/visits/add_walkin`)
+    .post(`${API}/visits/${endpoint}`)
     .set(asToken(token))
     .send({ intake_id: intakeId, room_code: C.roomCode })
     .expect(200);
   return { token, userId, visit: res.body.data };
+}
+
+/** SSO → intake → walk-in; returns the patient's token and the visit object. */
+export function walkIn(app: Express, code = 'patient-1'): Promise<CreatedVisit> {
+  return createVisit(app, 'add_walkin', code);
+}
+
+/** SSO → intake → eConsult (unassigned); returns the patient's token and the visit object. */
+export function eConsult(app: Express, code = 'patient-1'): Promise<CreatedVisit> {
+  return createVisit(app, 'add_econsult', code);
 }
 
 /** Text of the element carrying `data-testid="id"` (same rule as test/helpers/html.ts). */
@@ -83,4 +98,36 @@ export function testId(html: string, id: string): string | undefined {
 export function sandboxCookie(setCookie: string[] | string | undefined): string | undefined {
   const list = Array.isArray(setCookie) ? setCookie : setCookie ? [setCookie] : [];
   return list.find((c) => c.startsWith('vsee_sandbox_session='))?.split(';')[0];
+}
+
+/** One POST a webhook receiver got. */
+export interface ReceivedWebhook {
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Record<string, unknown> & { data: Record<string, unknown> };
+}
+
+/**
+ * A webhook receiver on a real port that records every POST and answers `status`. `url` is its
+ * `/hook` path; `origin` takes any path.
+ */
+export async function receiver(status = 200) {
+  const received: ReceivedWebhook[] = [];
+  const server: Server = createServer((req, res) => {
+    let raw = '';
+    req.on('data', (chunk) => (raw += chunk));
+    req.on('end', () => {
+      received.push({ path: req.url ?? '', headers: req.headers, body: JSON.parse(raw) });
+      res.statusCode = status;
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    received,
+    origin,
+    url: `${origin}/hook`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }

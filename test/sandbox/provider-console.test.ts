@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createSandbox } from '../../src/sandbox';
-import { API, asToken, C, CLINIC, createIntake, ssoPatient, testId, walkIn } from './helpers';
+import { API, asToken, CLINIC, eConsult, testId, walkIn } from './helpers';
 
 const CONSOLE = `${CLINIC}/providers/dashboard`;
 
@@ -41,14 +41,10 @@ describe('provider console', () => {
 
   it('accepts an eConsult for the chosen provider', async () => {
     const { app } = createSandbox();
-    const { token } = await ssoPatient(app);
-    const intakeId = await createIntake(app, token);
-    const created = await request(app)
-      .post(`${API}/visits/add_econsult`)
-      .set(asToken(token))
-      .send({ intake_id: intakeId, room_code: C.roomCode })
-      .expect(200);
-    const id = created.body.data.id;
+    const {
+      token,
+      visit: { id },
+    } = await eConsult(app);
 
     const listed = await request(app).get(CONSOLE);
     expect(listed.text).toContain(`data-testid="action-accept-${id}"`);

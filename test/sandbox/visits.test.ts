@@ -1,6 +1,17 @@
 import request from 'supertest';
 import { createSandbox } from '../../src/sandbox';
-import { ADMIN, API, asToken, C, createIntake, manualClock, ssoPatient, T0_SECONDS, walkIn } from './helpers';
+import {
+  ADMIN,
+  API,
+  asToken,
+  C,
+  createIntake,
+  eConsult,
+  manualClock,
+  ssoPatient,
+  T0_SECONDS,
+  walkIn,
+} from './helpers';
 
 describe('POST /visits/add_walkin', () => {
   it('answers the full visit object: numeric-string id, 32-hex code, type "1", status "10"', async () => {
@@ -109,22 +120,11 @@ describe('POST /visits/add_econsult', () => {
 
   it('stays unassigned until a provider accepts it', async () => {
     const { app, state } = createSandbox();
-    const { token } = await ssoPatient(app);
-    const intakeId = await createIntake(app, token);
-    const created = await request(app)
-      .post(`${API}/visits/add_econsult`)
-      .set(asToken(token))
-      .send({ intake_id: intakeId, room_code: C.roomCode })
-      .expect(200);
+    const { token, visit } = await eConsult(app);
 
-    expect(() => state.transition(created.body.data.id, 'start')).toThrow(
-      'Accept the eConsult before starting it.',
-    );
-    state.transition(created.body.data.id, 'accept', '502');
-    const res = await request(app)
-      .get(`${API}/visits/${created.body.data.id}`)
-      .set(asToken(token))
-      .expect(200);
+    expect(() => state.transition(visit.id, 'start')).toThrow('Accept the eConsult before starting it.');
+    state.transition(visit.id, 'accept', '502');
+    const res = await request(app).get(`${API}/visits/${visit.id}`).set(asToken(token)).expect(200);
 
     expect(res.body.data).toMatchObject({ provider_id: '502', status: '20', provider: { id: '502' } });
   });

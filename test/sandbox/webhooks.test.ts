@@ -1,30 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { createSandbox } from '../../src/sandbox';
-import { C, CLINIC, walkIn } from './helpers';
-
-interface Received {
-  headers: Record<string, string | string[] | undefined>;
-  body: Record<string, unknown> & { data: Record<string, unknown> };
-}
-
-/** A receiver on a real port that records every POST and answers `status`. */
-async function receiver(status = 200) {
-  const received: Received[] = [];
-  const server: Server = createServer((req, res) => {
-    let raw = '';
-    req.on('data', (chunk) => (raw += chunk));
-    req.on('end', () => {
-      received.push({ headers: req.headers, body: JSON.parse(raw) });
-      res.statusCode = status;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { received, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
+import { C, CLINIC, receiver, walkIn } from './helpers';
 
 describe('sandbox webhook sender', () => {
   it('without a webhook configured, sends nothing and records nothing', async () => {

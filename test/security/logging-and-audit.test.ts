@@ -1,8 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import request from 'supertest';
 import { z } from 'zod';
-import { createLogger, REDACT_PATHS } from '../../src/web/logger';
+import { REDACT_PATHS } from '../../src/web/logger';
 import {
   type ClinicHarness,
   launchForm,
@@ -13,6 +12,7 @@ import {
 } from '../helpers/clinic';
 import { csrfFrom } from '../helpers/html';
 import { csrfOf, logIn } from '../helpers/portal';
+import { capturingLogger } from '../helpers/logs';
 
 // SECURITY L1 (no secrets or PHI in the logs, checked with canaries through every flow) and
 // L2 (one schema-valid audit event per launch and per login, and no forged log lines).
@@ -156,17 +156,8 @@ describe('canaries through every flow never reach the log (SECURITY L1)', () => 
 });
 
 describe('the logger redacts credentials logged by mistake (SECURITY L1)', () => {
-  function capture() {
-    const lines: string[] = [];
-    const logger = createLogger(
-      'debug',
-      new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) }),
-    );
-    return { logger, lines };
-  }
-
   it('every redact path is blanked', () => {
-    const { logger, lines } = capture();
+    const { logger, lines } = capturingLogger();
     logger.info(
       {
         req: {
