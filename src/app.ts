@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Store } from 'express-session';
 import { describeClinicError } from './clinic/errors';
-import { clinicRoutes } from './clinic/routes';
+import type { ClinicDeps } from './clinic/flows/context';
+import { clinicRoutes, settleBeforeDashboard } from './clinic/routes';
 import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
 import { createPassport } from './portal/passport';
@@ -33,6 +34,11 @@ export interface AppDeps {
   rateLimits?: RateLimits;
   /** True once shutdown has begun: /readyz answers 503 so the load balancer stops sending traffic. */
   isDraining?: () => boolean;
+  /** Timing of the clinic flows (tests shorten the waits); defaults from config. */
+  clinicTiming?: Pick<
+    ClinicDeps,
+    'launchWaitMs' | 'abandonedAfterMs' | 'lateCreateGraceMs' | 'checkingForMs'
+  >;
   /** Secret of the VSee webhook receiver; default config.vseeWebhookSecret (the runtime may make one up for the sandbox). */
   webhookSecret?: string;
 }
@@ -93,8 +99,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(exposeNotice);
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
+  const clinic: ClinicDeps = {
+    db,
+    vsee: deps.vseeClient,
+    settings: deps.vsee,
+    logger,
+    abandonedAfterMs: config.launchTakeoverMs,
+    lateCreateGraceMs: config.lateCreateGraceMs,
+    ...deps.clinicTiming,
+  };
+  // Before the dashboard renders, creates whose answer was lost are found out (bounded).
+  app.get('/', settleBeforeDashboard(clinic));
   app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits));
+  app.use(clinicRoutes(clinic, rateLimits));
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));

@@ -44,6 +44,10 @@ export interface Config {
   sandboxWebhookUrl?: string;
   /** After SIGTERM, how long /readyz answers 503 while requests are still accepted (for the load balancer). */
   shutdownDelayMs: number;
+  /** A launch still in progress this long after its last step is taken for abandoned (its process died). */
+  launchTakeoverMs: number;
+  /** After a create whose answer was lost, how long VSee may still make the visit (see docs/exactly-once.md). */
+  lateCreateGraceMs: number;
 }
 
 /** Thrown when the environment is wrong; the message names every bad key. */
@@ -102,6 +106,9 @@ const schema = z.object({
   SANDBOX_PORT: port.default(4000),
   SANDBOX_WEBHOOK_URL: httpUrl.optional(),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(20).default(0),
+  // A live launch ends within its 15 s deadline; a shorter takeover could take a live launch over.
+  LAUNCH_TAKEOVER_SECONDS: z.coerce.number().min(1).max(600).default(30),
+  LATE_CREATE_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(30),
 });
 
 /** Every environment key the portal reads (documented one by one in .env.example). */
@@ -200,5 +207,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxPort: e.SANDBOX_PORT,
     sandboxWebhookUrl: e.SANDBOX_WEBHOOK_URL,
     shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
+    launchTakeoverMs: e.LAUNCH_TAKEOVER_SECONDS * 1000,
+    lateCreateGraceMs: e.LATE_CREATE_GRACE_SECONDS * 1000,
   };
 }

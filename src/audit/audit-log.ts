@@ -12,12 +12,15 @@ export type AuditAction =
   | 'launch_econsult'
   | 'launch_rejoin'
   | 'launch_open_appointment'
-  | 'invite';
+  | 'invite'
+  /** A stored visit id that VSee says is not this patient's: refused, never linked. */
+  | 'visit_ownership';
 
 export interface AuditEntry {
   accountId: number | null;
   action: AuditAction;
-  outcome: 'success' | 'failure' | 'rejected';
+  /** `unknown`: a create whose answer never came; what VSee did is found out later. */
+  outcome: 'success' | 'failure' | 'rejected' | 'unknown';
   vseeVisitId?: string | null;
   requestId?: string | null;
   ip?: string | null;

@@ -1,6 +1,6 @@
 import type { ErrorDescriber, ErrorView } from '../web/errors';
 import { isVseeError } from '../vsee';
-import { LaunchBusyError, VisitClosedError, VisitNotFoundError } from './flows/context';
+import { VisitClosedError, VisitNotFoundError, VisitOwnershipError } from './flows/context';
 
 const CALL_THE_CLINIC = 'If you need care now, please call the clinic.';
 const VISITS_KEPT = 'Anything the clinic already received is kept under My visits.';
@@ -54,12 +54,12 @@ export const describeClinicError: ErrorDescriber = (err): ErrorView | undefined 
       message: 'It can no longer be joined. Open My visits, or start a new visit from your dashboard.',
     };
   }
-  if (err instanceof LaunchBusyError) {
+  if (err instanceof VisitOwnershipError) {
     return {
       status: 409,
-      title: 'We are still connecting you',
-      message: 'Your earlier request is still in progress. Wait a moment, then open My visits.',
-      retryAfter: 5,
+      title: 'We could not open this visit',
+      message:
+        'The clinic does not list this visit under your name, so we did not open it. Please call the clinic and give them the reference below.',
     };
   }
   return undefined;

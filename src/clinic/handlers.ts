@@ -11,10 +11,11 @@ import {
   openAppointment,
   SlotTakenError,
 } from './flows/appointments';
-import type { ClinicDeps, PatientContext } from './flows/context';
+import { type ClinicDeps, OutcomeUnknownError, type PatientContext } from './flows/context';
 import { inviteSomeone } from './flows/invite';
 import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
-import { findVisitFresh, listVisitsFresh } from './flows/refresh-statuses';
+import { findVisitFresh, listVisitsFresh, settleForPage } from './flows/refresh-statuses';
+import { SlotCache } from './slot-cache';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
 import { calendarFile } from './ics';
 import { isTimeZone, pickTimeZone, dateTimeLabel, timeLabel, zoneName } from './time-zones';
@@ -29,6 +30,22 @@ declare module 'express-session' {
 
 /** How often a visit's page reloads itself while the patient waits for a provider. */
 const WAITING_REFRESH_SECONDS = 15;
+
+/** How often the "we are checking on your earlier request" page checks again by itself. */
+const CHECKING_REFRESH_SECONDS = 5;
+
+/**
+ * A launch whose earlier request is not settled yet: Post/Redirect/Get to the page that checks by
+ * itself, so a reload never re-posts the form.
+ */
+async function unlessUnsettled(res: Response, launch: () => Promise<void>): Promise<void> {
+  try {
+    await launch();
+  } catch (error) {
+    if (!(error instanceof OutcomeUnknownError)) throw error;
+    res.redirect(303, '/visits/checking');
+  }
+}
 
 function contextOf(req: Request): PatientContext {
   return { patient: req.user!, requestId: String(req.id), ip: req.ip ?? null };
@@ -66,13 +83,17 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
     allowNewVisit: () => rateLimits.countVisitCreation(req.user!.id),
   });
 
+  const slotCache = new SlotCache();
+
   async function renderSlots(
     req: Request,
     res: Response,
     status: number,
     locals: Record<string, unknown> = {},
   ) {
-    const { slots, clinicTimezone } = await listOpenSlots(deps, contextOf(req));
+    const { slots, clinicTimezone } = await slotCache.get(req.user!.id, () =>
+      listOpenSlots(deps, contextOf(req)),
+    );
     const timeZone = patientZone(req, clinicTimezone);
     const now = Math.floor(Date.now() / 1000);
     res.status(status).render('clinic/appointment-new', {
@@ -103,13 +124,35 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
         });
         return;
       }
-      redirectToVsee(
-        res,
-        await seeDoctorNow(deps, creating(req), {
-          launchKey: form.data.launch_key,
-          reason: form.data.reason,
-        }),
+      await unlessUnsettled(res, async () =>
+        redirectToVsee(
+          res,
+          await seeDoctorNow(deps, creating(req), {
+            launchKey: form.data.launch_key,
+            reason: form.data.reason,
+          }),
+        ),
       );
+    },
+
+    /**
+     * The page that checks on an earlier request whose answer was lost, by itself, for a bounded time;
+     * once VSee has said, My visits shows the visit (or nothing, and the patient may press again).
+     */
+    async checking(req: Request, res: Response): Promise<void> {
+      const unknown = await settleForPage(deps, contextOf(req), 5_000);
+      if (unknown.length === 0) {
+        res.redirect(303, '/visits');
+        return;
+      }
+      const oldest = Math.min(...unknown.map((r) => Date.parse(r.status_updated_at)));
+      const gaveUp = Date.now() - oldest > (deps.checkingForMs ?? 120_000);
+      if (!gaveUp) res.set('Refresh', String(CHECKING_REFRESH_SECONDS));
+      res.status(202).render('clinic/checking', {
+        title: 'We are checking on your earlier request',
+        gaveUp,
+        refreshSeconds: CHECKING_REFRESH_SECONDS,
+      });
     },
 
     async myVisits(req: Request, res: Response): Promise<void> {
@@ -157,15 +200,19 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
       const timezone = isTimeZone(form.data.tz) ? form.data.tz : req.session.timezone;
       if (timezone) req.session.timezone = timezone;
       try {
-        const record = await bookAppointment(deps, creating(req), {
-          launchKey: form.data.launch_key,
-          slot: { start: Number(start), end: Number(end), providerId: providerId! },
-          reason: form.data.reason,
-          timezone,
+        await unlessUnsettled(res, async () => {
+          const record = await bookAppointment(deps, creating(req), {
+            launchKey: form.data.launch_key,
+            slot: { start: Number(start), end: Number(end), providerId: providerId! },
+            reason: form.data.reason,
+            timezone,
+          });
+          slotCache.forget(req.user!.id);
+          res.redirect(303, `/appointments/${record.id}`);
         });
-        res.redirect(303, `/appointments/${record.id}`);
       } catch (error) {
         if (!(error instanceof SlotTakenError)) throw error;
+        slotCache.forget(req.user!.id);
         await renderSlots(req, res, 409, {
           slotTaken: true,
           errors: { slot: 'Sorry, that time was just taken. Please choose another.' },
@@ -227,12 +274,14 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
         });
         return;
       }
-      const record = await askDoctor(deps, creating(req), {
-        launchKey: form.data.launch_key,
-        reason: form.data.reason,
-        details: form.data.details,
+      await unlessUnsettled(res, async () => {
+        const record = await askDoctor(deps, creating(req), {
+          launchKey: form.data.launch_key,
+          reason: form.data.reason,
+          details: form.data.details,
+        });
+        res.redirect(303, `/econsult/${record.id}`);
       });
-      res.redirect(303, `/econsult/${record.id}`);
     },
 
     async showEconsult(req: Request, res: Response): Promise<void> {

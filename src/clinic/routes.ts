@@ -1,30 +1,69 @@
-import { Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { requireLogin } from '../portal/require-login';
+import type { RateLimits } from '../web/rate-limits';
 import type { ClinicDeps } from './flows/context';
+import { settleForPage } from './flows/refresh-statuses';
 import { clinicHandlers } from './handlers';
 import { limitLaunches } from './launch-limits';
-import type { RateLimits } from '../web/rate-limits';
 
-/** The clinic buttons and the pages around them. Every launch is a POST (CSRF-checked by the app). */
+type HandlerName = keyof ReturnType<typeof clinicHandlers>;
+
+/** One clinic route. Every route needs a logged-in patient; POSTs are CSRF-checked by the app. */
+export interface ClinicRoute {
+  method: 'get' | 'post';
+  path: string;
+  handler: HandlerName;
+  /**
+   * Mints an SSO token (and may create a visit): counted against the per-patient launch limit. The
+   * protection tests are generated from this table, so a new launch route is tested the day it is added.
+   */
+  launches: boolean;
+}
+
+/** The clinic buttons and the pages around them: the URL map. */
+export const CLINIC_ROUTES: readonly ClinicRoute[] = [
+  { method: 'post', path: '/clinic/go', handler: 'goToClinic', launches: true },
+  { method: 'post', path: '/visits/walkin', handler: 'seeDoctorNow', launches: true },
+  { method: 'get', path: '/visits', handler: 'myVisits', launches: false },
+  { method: 'get', path: '/visits/checking', handler: 'checking', launches: false },
+  { method: 'get', path: '/visits/:id', handler: 'showVisit', launches: false },
+  { method: 'post', path: '/visits/:id/rejoin', handler: 'rejoin', launches: true },
+  { method: 'get', path: '/visits/:id/invite', handler: 'invite', launches: false },
+  // The slot page mints an SSO token and asks VSee: counted like a launch (its list is reused briefly).
+  { method: 'get', path: '/appointments/new', handler: 'newAppointment', launches: true },
+  { method: 'post', path: '/appointments', handler: 'bookAppointment', launches: true },
+  { method: 'get', path: '/appointments/:id', handler: 'showAppointment', launches: false },
+  { method: 'get', path: '/appointments/:id/calendar.ics', handler: 'appointmentCalendar', launches: false },
+  { method: 'post', path: '/appointments/:id/open', handler: 'openAppointment', launches: true },
+  { method: 'get', path: '/econsult/new', handler: 'newEconsult', launches: false },
+  { method: 'post', path: '/econsult', handler: 'askDoctor', launches: true },
+  { method: 'get', path: '/econsult/:id', handler: 'showEconsult', launches: false },
+];
+
 export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits): Router {
-  const h = clinicHandlers(deps, rateLimits);
-  const router = Router();
+  const handlers = clinicHandlers(deps, rateLimits);
   const launch = limitLaunches(rateLimits);
-  router.post('/clinic/go', requireLogin, launch, h.goToClinic);
-  router.post('/visits/walkin', requireLogin, launch, h.seeDoctorNow);
-  router.get('/visits', requireLogin, h.myVisits);
-  router.get('/visits/:id', requireLogin, h.showVisit);
-  router.post('/visits/:id/rejoin', requireLogin, launch, h.rejoin);
-  router.get('/visits/:id/invite', requireLogin, h.invite);
-
-  router.get('/appointments/new', requireLogin, h.newAppointment);
-  router.post('/appointments', requireLogin, launch, h.bookAppointment);
-  router.get('/appointments/:id', requireLogin, h.showAppointment);
-  router.get('/appointments/:id/calendar.ics', requireLogin, h.appointmentCalendar);
-  router.post('/appointments/:id/open', requireLogin, launch, h.openAppointment);
-
-  router.get('/econsult/new', requireLogin, h.newEconsult);
-  router.post('/econsult', requireLogin, launch, h.askDoctor);
-  router.get('/econsult/:id', requireLogin, h.showEconsult);
+  const router = Router();
+  for (const route of CLINIC_ROUTES) {
+    const steps: RequestHandler[] = route.launches ? [requireLogin, launch] : [requireLogin];
+    router[route.method](route.path, ...steps, handlers[route.handler] as RequestHandler);
+  }
   return router;
+}
+
+/**
+ * For a logged-in patient's dashboard: finds out what VSee did with creates whose answer was lost,
+ * so the dashboard can say when an earlier request is still being checked (`checkingEarlier`).
+ */
+export function settleBeforeDashboard(deps: ClinicDeps): RequestHandler {
+  return async (req, res, next) => {
+    if (!req.user) return next();
+    const unknown = await settleForPage(deps, {
+      patient: req.user,
+      requestId: String(req.id),
+      ip: req.ip ?? null,
+    });
+    res.locals.checkingEarlier = unknown.length > 0;
+    next();
+  };
 }

@@ -1,7 +1,7 @@
 import type { Slot } from '../vsee';
 import type { VisitRecord } from './visit-records';
 import { dateTimeLabel, dayLabel, timeLabel, zoneName } from './time-zones';
-import { lastKnownAt } from './visit-status';
+import { isOpen, lastKnownAt } from './visit-status';
 
 const KIND_LABEL: Record<VisitRecord['kind'], string> = {
   walkin: 'Video visit now',
@@ -11,6 +11,7 @@ const KIND_LABEL: Record<VisitRecord['kind'], string> = {
 
 const STATUS_LABEL: Record<VisitRecord['kind'], Record<string, string>> = {
   walkin: {
+    unknown: 'Checking with the clinic',
     pending: 'Waiting for a provider',
     confirmed: 'Waiting for a provider',
     in_progress: 'In progress',
@@ -18,6 +19,7 @@ const STATUS_LABEL: Record<VisitRecord['kind'], Record<string, string>> = {
     cancelled: 'Cancelled',
   },
   appointment: {
+    unknown: 'Checking with the clinic',
     pending: 'Booked',
     confirmed: 'Booked',
     in_progress: 'In progress',
@@ -25,6 +27,7 @@ const STATUS_LABEL: Record<VisitRecord['kind'], Record<string, string>> = {
     cancelled: 'Cancelled',
   },
   econsult: {
+    unknown: 'Checking with the clinic',
     pending: 'Submitted',
     confirmed: 'Accepted',
     in_progress: 'Accepted',
@@ -32,8 +35,6 @@ const STATUS_LABEL: Record<VisitRecord['kind'], Record<string, string>> = {
     cancelled: 'Cancelled',
   },
 };
-
-const OPEN = new Set(['pending', 'confirmed', 'in_progress']);
 
 export interface VisitRow {
   id: number;
@@ -51,6 +52,8 @@ export interface VisitRow {
   lastUpdated?: string;
   /** Someone is waiting for a provider: the detail page reloads itself. */
   waiting: boolean;
+  /** Its create answer was lost and VSee has not said yet whether it exists. */
+  checking: boolean;
 }
 
 function momentLabel(iso: string, timeZone: string): string {
@@ -68,7 +71,7 @@ export function visitRow(
   nowMs = Date.now(),
   unchecked = false,
 ): VisitRow {
-  const open = OPEN.has(record.status);
+  const open = isOpen(record.status);
   const at = record.starts_at ?? Math.floor(Date.parse(record.created_at) / 1000);
   const ended = record.ends_at !== null && record.ends_at * 1000 < nowMs;
   // A booked appointment whose time has come is, to the patient, waiting for the provider.
@@ -86,11 +89,12 @@ export function visitRow(
     statusChanged: momentLabel(record.status_updated_at, timeZone),
     lastUpdated: unchecked ? momentLabel(lastKnownAt(record), timeZone) : undefined,
     waiting: waitingNow,
+    checking: record.status === 'unknown',
     when: `${dateTimeLabel(at, timeZone)} ${zoneName(at, timeZone)}`,
     canRejoin: record.kind === 'walkin' && open,
     canOpenAppointment: record.kind === 'appointment' && open && !ended,
     canInvite: record.kind !== 'econsult' && open && !ended,
-    detailsHref: `/visits/${record.id}`,
+    detailsHref: record.status === 'unknown' ? '/visits/checking' : `/visits/${record.id}`,
   };
 }
 

@@ -1,83 +1,103 @@
 import type { Db } from '../db/connection';
 import type { Visit } from '../db/schema';
-import { VISIT_STATUS } from '../vsee';
 import { isUniqueViolation } from '../db/errors';
+import { HOLDING_STATUSES, type VisitStatus } from './visit-status';
 
 export type VisitKind = Visit['kind'];
 export type VisitRecord = Visit;
 
 /**
- * Our status words. `starting`: a launch holds the key and is talking to VSee. `failed`: VSee never
- * created the visit, so the same launch key may try again. The rest mirror VSee's status codes.
+ * A launch still `starting` this long after its last write belongs to a process that died mid-launch
+ * (a live launch ends within its 15 s flow deadline) and may be taken over.
  */
-export type VisitStatus =
-  'starting' | 'failed' | 'pending' | 'confirmed' | 'in_progress' | 'completed' | 'cancelled';
+export const ABANDONED_AFTER_MS = 30_000;
 
-const FROM_VSEE: Record<string, VisitStatus> = {
-  [VISIT_STATUS.pending]: 'pending',
-  [VISIT_STATUS.confirmed]: 'confirmed',
-  [VISIT_STATUS.inProgress]: 'in_progress',
-  [VISIT_STATUS.completed]: 'completed',
-  [VISIT_STATUS.cancelled]: 'cancelled',
-};
+/**
+ * - `owned`: this request holds the row and must talk to VSee.
+ * - `same-key`: the same form arrived again (double-click, refresh, retry): the row of the first one.
+ * - `held`: another walk-in already holds the patient's one place in the waiting room.
+ */
+export type LaunchClaim =
+  | { kind: 'owned'; record: VisitRecord }
+  | { kind: 'same-key'; record: VisitRecord }
+  | { kind: 'held'; record: VisitRecord };
 
-/** Maps VSee's numeric status string to our word; unknown codes count as pending (still open). */
-export function statusFromVsee(code: string | undefined): VisitStatus {
-  return (code && FROM_VSEE[code]) || 'pending';
+function nowIso(): string {
+  return new Date().toISOString();
 }
 
-/** Statuses in which the patient can still go into the visit. */
-export const OPEN_STATUSES: VisitStatus[] = ['pending', 'confirmed', 'in_progress'];
-
-/** After this long, a launch still marked 'starting' is taken for abandoned (see claimLaunch). */
-export const ABANDONED_AFTER_MS = 60_000;
-
-export interface LaunchClaim {
-  record: VisitRecord;
-  /** True: this request owns the launch and must talk to VSee. False: another request did or does. */
-  owned: boolean;
+async function byLaunchKey(db: Db, accountId: number, launchKey: string) {
+  return db
+    .selectFrom('visits')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where('launch_key', '=', launchKey)
+    .executeTakeFirst();
 }
 
 /**
- * Claims a launch key for a patient. The unique (account, launch key) index makes this atomic across
- * processes and instances: exactly one request owns a key; a double-click, refresh or retry finds
- * the first one's row. A key whose earlier launch failed before VSee created anything, or was
- * abandoned by a process that died mid-launch, may be re-owned.
+ * Claims a launch for a patient, atomically across processes and instances, by two unique indexes:
+ * (account, launch key) makes a resubmitted form find its first row; for walk-ins, the partial index
+ * `visits_one_open_walkin` lets a patient hold one waiting-room place at a time, so three tabs with
+ * three forms end in one visit. A key whose launch failed before VSee created anything, or was
+ * abandoned by a dead process, is owned again (its noted intake is read back first by the flow).
  */
 export async function claimLaunch(
   db: Db,
   accountId: number,
   kind: VisitKind,
   launchKey: string,
+  abandonedAfterMs = ABANDONED_AFTER_MS,
 ): Promise<LaunchClaim> {
-  const now = new Date().toISOString();
-  try {
-    const record = await db
-      .insertInto('visits')
-      .values({
-        account_id: accountId,
-        kind,
-        launch_key: launchKey,
-        status: 'starting',
-        status_updated_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    return { record, owned: true };
-  } catch (error) {
-    if (!isUniqueViolation(error)) throw error;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const now = nowIso();
+    try {
+      const record = await db
+        .insertInto('visits')
+        .values({
+          account_id: accountId,
+          kind,
+          launch_key: launchKey,
+          status: 'starting',
+          status_updated_at: now,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { kind: 'owned', record };
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    const sameKey = await byLaunchKey(db, accountId, launchKey);
+    if (sameKey) {
+      try {
+        const retaken = await retake(db, sameKey.id, abandonedAfterMs);
+        if (retaken) return { kind: 'owned', record: retaken };
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error;
+        // Retaking would give the patient a second open walk-in: another one holds the place.
+      }
+      const current = await byLaunchKey(db, accountId, launchKey);
+      if (current && current.status !== 'failed') return { kind: 'same-key', record: current };
+    }
+    if (kind === 'walkin') {
+      const holder = await findHoldingWalkin(db, accountId);
+      if (holder) return { kind: 'held', record: holder };
+    }
+    // The row that was in the way has just settled; claim again.
   }
-  // A launch ends within its flow deadline (15 s); one still 'starting' a minute later belongs to a
-  // process that died mid-launch, and may be taken over like a failed one (its intake, if noted, is
-  // read back first by the flow, so a visit VSee did create is found, not made twice).
-  const abandonedBefore = new Date(Date.now() - ABANDONED_AFTER_MS).toISOString();
-  const retried = await db
+  throw new Error('could not claim the launch after three attempts');
+}
+
+/** Owns a failed or abandoned row again (one conditional UPDATE: only one request can win it). */
+async function retake(db: Db, id: number, abandonedAfterMs: number): Promise<VisitRecord | undefined> {
+  const now = nowIso();
+  const abandonedBefore = new Date(Date.now() - abandonedAfterMs).toISOString();
+  return db
     .updateTable('visits')
     .set({ status: 'starting', status_updated_at: now, updated_at: now })
-    .where('account_id', '=', accountId)
-    .where('launch_key', '=', launchKey)
+    .where('id', '=', id)
     .where('vsee_visit_id', 'is', null)
     .where((eb) =>
       eb.or([
@@ -87,14 +107,33 @@ export async function claimLaunch(
     )
     .returningAll()
     .executeTakeFirst();
-  if (retried) return { record: retried, owned: true };
-  const existing = await db
-    .selectFrom('visits')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('launch_key', '=', launchKey)
-    .executeTakeFirstOrThrow();
-  return { record: existing, owned: false };
+}
+
+/**
+ * A launch left `starting` by a process that died becomes `unknown` when it had noted an intake (VSee
+ * may have built the visit), else `failed` (no intake, no visit). Returns the row as it is now.
+ */
+export async function settleAbandoned(
+  db: Db,
+  record: VisitRecord,
+  abandonedAfterMs = ABANDONED_AFTER_MS,
+): Promise<VisitRecord> {
+  if (record.status !== 'starting') return record;
+  const abandonedBefore = new Date(Date.now() - abandonedAfterMs).toISOString();
+  const now = nowIso();
+  const moved = await db
+    .updateTable('visits')
+    .set({
+      status: record.vsee_intake_id ? 'unknown' : 'failed',
+      status_updated_at: now,
+      updated_at: now,
+    })
+    .where('id', '=', record.id)
+    .where('status', '=', 'starting')
+    .where('updated_at', '<', abandonedBefore)
+    .returningAll()
+    .executeTakeFirst();
+  return moved ?? (await findVisit(db, record.id));
 }
 
 export interface CreatedVisit {
@@ -107,60 +146,86 @@ export interface CreatedVisit {
   endsAt?: number;
 }
 
-/** Records what VSee created for a claimed launch. */
+/**
+ * Records what VSee created for a claimed (or unknown) launch. Only a row that has no visit yet is
+ * written, so a late second writer (a takeover that found the same visit) changes nothing.
+ */
 export async function markCreated(db: Db, id: number, created: CreatedVisit): Promise<VisitRecord> {
-  const now = new Date().toISOString();
-  return db
+  const now = nowIso();
+  const moved = await db
     .updateTable('visits')
     .set({
       vsee_visit_id: created.vseeVisitId,
-      vsee_intake_id: created.vseeIntakeId ?? null,
+      ...(created.vseeIntakeId ? { vsee_intake_id: created.vseeIntakeId } : {}),
       status: created.status,
-      appointment_token: created.appointmentToken ?? null,
-      provider_name: created.providerName ?? null,
-      starts_at: created.startsAt ?? null,
-      ends_at: created.endsAt ?? null,
+      ...(created.appointmentToken ? { appointment_token: created.appointmentToken } : {}),
+      ...(created.providerName ? { provider_name: created.providerName } : {}),
+      ...(created.startsAt ? { starts_at: created.startsAt } : {}),
+      ...(created.endsAt ? { ends_at: created.endsAt } : {}),
       status_updated_at: now,
       updated_at: now,
     })
     .where('id', '=', id)
-    .returningAll()
-    .executeTakeFirstOrThrow();
-}
-
-/** Notes the intake as soon as VSee made it, so a later failure still leaves a trace. */
-export async function noteIntake(db: Db, id: number, intakeId: string): Promise<void> {
-  await db
-    .updateTable('visits')
-    .set({ vsee_intake_id: intakeId, updated_at: new Date().toISOString() })
-    .where('id', '=', id)
-    .execute();
-}
-
-/** Releases a claimed launch that created no visit, so the same key can try again. */
-export async function markFailed(db: Db, id: number): Promise<void> {
-  const now = new Date().toISOString();
-  await db
-    .updateTable('visits')
-    .set({ status: 'failed', status_updated_at: now, updated_at: now })
-    .where('id', '=', id)
     .where('vsee_visit_id', 'is', null)
-    .execute();
+    .where('status', 'in', ['starting', 'unknown', 'failed'])
+    .returningAll()
+    .executeTakeFirst();
+  return moved ?? findVisit(db, id);
 }
 
-/** Saves a status learned from VSee. */
-export async function updateStatus(db: Db, id: number, status: VisitStatus): Promise<void> {
-  const now = new Date().toISOString();
+/** Notes what the launch learned as soon as it knows it, so a later failure still leaves a trace. */
+export async function noteLaunch(
+  db: Db,
+  id: number,
+  note: { intakeId?: string; memberId?: string; startsAt?: number; endsAt?: number },
+): Promise<void> {
   await db
     .updateTable('visits')
-    .set({ status, status_updated_at: now, updated_at: now })
+    .set({
+      ...(note.intakeId ? { vsee_intake_id: note.intakeId } : {}),
+      ...(note.memberId ? { vsee_member_id: note.memberId } : {}),
+      ...(note.startsAt ? { starts_at: note.startsAt } : {}),
+      ...(note.endsAt ? { ends_at: note.endsAt } : {}),
+      updated_at: nowIso(),
+    })
     .where('id', '=', id)
     .execute();
 }
 
 /**
- * Waits for another request's launch of the same key to finish (it polls the shared database, so
- * it works across instances). Returns the row as it ended, or as it is when time runs out.
+ * Releases a launch that created no visit (known for sure), so the same key can try again. `from`:
+ * the statuses it may leave (a settlement of someone else's row only ever moves an `unknown` one).
+ */
+export async function markFailed(
+  db: Db,
+  id: number,
+  from: VisitStatus[] = ['starting', 'unknown'],
+): Promise<void> {
+  const now = nowIso();
+  await db
+    .updateTable('visits')
+    .set({ status: 'failed', status_updated_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('vsee_visit_id', 'is', null)
+    .where('status', 'in', from)
+    .execute();
+}
+
+/** A create whose answer never came: VSee may have made the visit; found out before anything new. */
+export async function markUnknown(db: Db, id: number): Promise<void> {
+  const now = nowIso();
+  await db
+    .updateTable('visits')
+    .set({ status: 'unknown', status_updated_at: now, updated_at: now })
+    .where('id', '=', id)
+    .where('vsee_visit_id', 'is', null)
+    .where('status', '=', 'starting')
+    .execute();
+}
+
+/**
+ * Waits for another request's launch to leave `starting` (it polls the shared database, so it works
+ * across instances). Returns the row as it ended, or as it is when time runs out.
  */
 export async function waitForLaunch(
   db: Db,
@@ -170,10 +235,14 @@ export async function waitForLaunch(
 ): Promise<VisitRecord> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const record = await db.selectFrom('visits').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const record = await findVisit(db, id);
     if (record.status !== 'starting' || Date.now() >= deadline) return record;
     await new Promise((resolve) => setTimeout(resolve, pollMs));
   }
+}
+
+export async function findVisit(db: Db, id: number): Promise<VisitRecord> {
+  return db.selectFrom('visits').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 /** One of the patient's own visits (never another patient's), by our id. */
@@ -190,17 +259,38 @@ export async function findVisitForAccount(
     .executeTakeFirst();
 }
 
-/** The patient's most recent walk-in that VSee created and that is not known to be over. */
-export async function findOpenWalkin(db: Db, accountId: number): Promise<VisitRecord | undefined> {
+/** The walk-in holding the patient's place in the waiting room: open, being created, or unknown. */
+export async function findHoldingWalkin(db: Db, accountId: number): Promise<VisitRecord | undefined> {
   return db
     .selectFrom('visits')
     .selectAll()
     .where('account_id', '=', accountId)
     .where('kind', '=', 'walkin')
-    .where('vsee_visit_id', 'is not', null)
-    .where('status', 'in', OPEN_STATUSES)
+    .where('status', 'in', HOLDING_STATUSES)
     .orderBy('id', 'desc')
     .executeTakeFirst();
+}
+
+/** The patient's launches whose outcome is not known yet (and ones a dead process left starting). */
+export async function findUnsettled(
+  db: Db,
+  accountId: number,
+  kind?: VisitKind,
+  abandonedAfterMs = ABANDONED_AFTER_MS,
+): Promise<VisitRecord[]> {
+  const abandonedBefore = new Date(Date.now() - abandonedAfterMs).toISOString();
+  let query = db
+    .selectFrom('visits')
+    .selectAll()
+    .where('account_id', '=', accountId)
+    .where((eb) =>
+      eb.or([
+        eb('status', '=', 'unknown'),
+        eb.and([eb('status', '=', 'starting'), eb('updated_at', '<', abandonedBefore)]),
+      ]),
+    );
+  if (kind) query = query.where('kind', '=', kind);
+  return query.orderBy('id', 'asc').execute();
 }
 
 /** Every visit this patient started from the portal, newest first (failed attempts left out). */

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { VisitStatus } from '../clinic/visit-status';
 
 // Timestamps are ISO-8601 UTC strings (`toISOString()`), the same on SQLite and PostgreSQL,
 // so that one query works on both and string order equals time order.
@@ -34,12 +35,14 @@ export interface VisitsTable {
   /** Unix seconds of the booked slot (appointments). */
   starts_at: number | null;
   ends_at: number | null;
-  /** pending → created (VSee has it) or failed; then VSee's status words. */
-  status: string;
+  /** starting → a VSee status, failed, or unknown (see src/clinic/visit-status.ts). */
+  status: VisitStatus;
   /** When the status last changed (from VSee's event time when a webhook told us). */
   status_updated_at: string;
   /** When the portal last confirmed the status with VSee (GET /visits/:id); null until it does. */
   status_checked_at: Generated<string | null>;
+  /** The patient's VSee user id when the launch ran: a stored visit must belong to it. */
+  vsee_member_id: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }

@@ -8,6 +8,7 @@ export const ENDPOINTS = [
   'visits',
   'visits/add_econsult',
   'visits/:id',
+  'visits/list',
   'rooms/:code',
   'rooms/:code/providers',
 ] as const;

@@ -17,8 +17,8 @@ type Action = () => Promise<unknown>;
 /**
  * One circuit breaker for all of VSee (SECURITY O4): when most recent calls failed because VSee is
  * down or too slow, further calls fail at once with `unavailable` instead of making every patient
- * wait for a timeout. VSee refusing a request (4xx, kind `rejected`) says nothing about its health and
- * does not count. Timeouts stay with the client (per call and per flow), so opossum's own is off.
+ * wait for a timeout. VSee refusing a request (4xx, kind `rejected`) or asking us to slow down (429) says
+ * nothing about its health and does not count. Timeouts stay with the client (per call and per flow), so opossum's own is off.
  */
 export class VseeBreaker {
   private readonly breaker?: CircuitBreaker<[Action], unknown>;
@@ -33,8 +33,9 @@ export class VseeBreaker {
       volumeThreshold: options.volumeThreshold ?? 10,
       resetTimeout: this.resetTimeoutMs,
       rollingCountTimeout: 10_000,
-      // true = "not a failure": refusals are VSee working as designed.
-      errorFilter: (err: unknown) => isVseeError(err) && err.kind === 'rejected',
+      // true = "not a failure": refusals are VSee working as designed, and a 429 is VSee asking one
+      // caller to slow down (often one patient's burst), not an outage to fail every patient for.
+      errorFilter: (err: unknown) => isVseeError(err) && (err.kind === 'rejected' || err.status === 429),
     });
   }
 

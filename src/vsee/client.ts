@@ -13,6 +13,7 @@ import {
   roomAnswer,
   ssoAnswer,
   visitAnswer,
+  visitListAnswer,
 } from './schemas';
 import { createAgent, createHttp } from './transport';
 import type {
@@ -26,6 +27,7 @@ import type {
   SsoSession,
   VisitInput,
   VseeVisit,
+  VisitListQuery,
 } from './types';
 
 export interface VseeClientOptions {
@@ -189,6 +191,28 @@ export class VseeClient {
       path: `visits/${pathSegment(id, 'visits/:id')}`,
       auth: token(apiToken),
       answer: visitAnswer,
+      signal,
+    });
+  }
+
+  /**
+   * GET visits: the room's visits starting between two times, read with the admin token. Used to find
+   * a visit whose create answer was lost when its intake cannot be read back (docs/vsee-contract.md).
+   */
+  async listVisits(query: VisitListQuery, signal?: AbortSignal): Promise<VseeVisit[]> {
+    const adminToken = this.settings.adminToken;
+    if (!adminToken) throw new TypeError('listVisits needs the admin token (VSEE_ADMIN_TOKEN)');
+    return this.send({
+      method: 'GET',
+      endpoint: 'visits/list',
+      path: 'visits',
+      query: {
+        room_code: query.roomCode ?? this.settings.roomCode,
+        start_time: query.startTime,
+        end_time: query.endTime,
+      },
+      auth: token(adminToken),
+      answer: visitListAnswer,
       signal,
     });
   }

@@ -10,6 +10,8 @@ export type VseeEndpoint =
   | 'visits'
   | 'visits/add_econsult'
   | 'visits/:id'
+  /** GET visits: the clinic's visit list (admin token), searched for a create whose answer was lost. */
+  | 'visits/list'
   | 'rooms/:code'
   | 'intakes/:id'
   /** A browser URL we build (urls.ts), not an API call. */

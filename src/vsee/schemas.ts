@@ -78,6 +78,8 @@ const visitData = z
     // VSEE_API.md §5: the field name is unconfirmed; docs/vsee-contract.md sends the same value in both.
     one_time_link_token: optionalPart(z.string().trim().min(1).max(512)),
     token: optionalPart(z.string().trim().min(1).max(512)),
+    intake_id: optionalPart(vseeId),
+    intake: optionalPart(z.object({ id: vseeId })),
   })
   .transform((v): VseeVisit => ({
     id: v.id,
@@ -90,9 +92,21 @@ const visitData = z
     end: v.end ?? undefined,
     provider: v.provider ?? undefined,
     oneTimeToken: v.one_time_link_token ?? v.token ?? undefined,
+    intakeId: v.intake_id ?? v.intake?.id ?? undefined,
   }));
 
 export const visitAnswer = z.object({ data: visitData }).transform(({ data }) => data);
+
+/**
+ * `GET visits` (admin). Only the items' `id` and `status` are documented; an item that cannot be read
+ * is left out rather than failing the whole list, since the list is only searched for one visit.
+ */
+export const visitListAnswer = z.object({ data: z.array(z.unknown()) }).transform(({ data }): VseeVisit[] =>
+  data.flatMap((item) => {
+    const parsed = visitData.safeParse(item);
+    return parsed.success ? [parsed.data] : [];
+  }),
+);
 
 const slotItem = z
   .object({

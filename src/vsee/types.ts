@@ -103,6 +103,17 @@ export interface VseeVisit {
   provider?: Provider;
   /** Appointment link token (`one_time_link_token` or `token`); a bearer credential. */
   oneTimeToken?: string;
+  /** The intake the visit was built from, when VSee says (visit lists; not documented, read if sent). */
+  intakeId?: string;
+}
+
+/** `GET visits`: the room's visits whose start lies between two Unix times (admin token). */
+export interface VisitListQuery {
+  /** Unix seconds */
+  startTime: number;
+  endTime: number;
+  /** Defaults to the configured room. */
+  roomCode?: string;
 }
 
 /** VSee visit status codes (VSEE_API.md §8). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { statusFromVsee, type VisitStatus } from '../clinic/visit-records';
+import { statusFromVsee, type VisitStatus } from '../clinic/visit-status';
 
 /** The VSee events that say something about a visit's status (VSEE_API.md §10). */
 export const VISIT_EVENT_TYPES = ['visit.created', 'visit.updated', 'visit.ended'] as const;

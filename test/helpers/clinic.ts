@@ -8,7 +8,14 @@ import { VseeClient, type VseeClientOptions } from '../../src/vsee';
 import type { RateLimits } from '../../src/web/rate-limits';
 import { openTestDb, type TestDbKind, type TestDb } from './databases';
 import { csrfFrom, testId } from './html';
-import { buildPortal, csrfOf, newPatient, signUp, type PatientFields } from './portal';
+import {
+  buildPortal,
+  csrfOf,
+  newPatient,
+  signUp,
+  type PatientFields,
+  type TestPortalOptions,
+} from './portal';
 import { capturingLogger } from './logs';
 
 export interface ClinicHarness {
@@ -36,6 +43,8 @@ export async function startClinic(
     /** A session store other than the database's (e.g. Redis). */
     sessionStore?: Store;
     rateLimits?: RateLimits;
+    /** Shorter waits for the exactly-once tests (takeover, late-create grace, checking page). */
+    clinicTiming?: TestPortalOptions['clinicTiming'];
   } = {},
 ): Promise<ClinicHarness> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
@@ -59,6 +68,7 @@ export async function startClinic(
     config: options.config,
     sessionStore: options.sessionStore,
     rateLimits: options.rateLimits,
+    clinicTiming: options.clinicTiming,
   });
   return {
     sandbox,

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Store } from 'express-session';
 import request from 'supertest';
-import { createApp } from '../../src/app';
+import { type AppDeps, createApp } from '../../src/app';
 import { type Config, loadConfig, type VseeSettings } from '../../src/config';
 import type { Db } from '../../src/db/connection';
 import { DbSessionStore } from '../../src/portal/session-store';
@@ -38,6 +38,7 @@ export interface TestPortalOptions {
   readinessChecks?: ReadinessCheck[];
   isDraining?: () => boolean;
   rateLimits?: RateLimits;
+  clinicTiming?: AppDeps['clinicTiming'];
 }
 
 /** The real app, built as server.ts builds it, on the given database. */
@@ -55,6 +56,7 @@ export function buildPortal(options: TestPortalOptions): Express {
     readinessChecks: options.readinessChecks,
     isDraining: options.isDraining,
     rateLimits: options.rateLimits,
+    clinicTiming: options.clinicTiming,
   });
 }
 

@@ -63,6 +63,10 @@ describe('when VSee fails a step, the patient gets a friendly page and nothing i
     h = await startClinic({
       vsee: { adminToken: undefined }, // Invite then needs SSO first, so both of its steps can fail
       sandbox: { tokenFactory: () => `CANARY${randomBytes(14).toString('hex')}` },
+      // VSee's "no visit from this intake" is believed at once here, so a failed create is a failure
+      // the patient may retry. With the default grace (VSee may still do the work late) the press
+      // shows the page that checks by itself instead: test/integration/exactly-once.test.ts.
+      clinicTiming: { lateCreateGraceMs: 0 },
     });
   });
   afterAll(() => h.close());
@@ -224,16 +228,20 @@ describe('when VSee fails a step, the patient gets a friendly page and nothing i
     },
   );
 
-  it('when the intake cannot be read back either, the patient may retry: the same launch key then finds the visit, never a second walk-in', async () => {
-    const { account, press } = await arrange('walkin');
+  it('when the intake cannot be read back either, the outcome stays unknown: the patient sees the page that checks, and the same form then finds the visit, never a second walk-in', async () => {
+    const { agent, account, press } = await arrange('walkin');
     h.sandbox.knobs.failNext('visits/add_walkin', { status: 500, when: 'after' });
     h.sandbox.knobs.failNext('intakes/:id', { status: 503, times: 3 });
 
-    expectFriendlyPage(await press(), 'unavailable', 'visits/add_walkin');
+    const first = await press();
+
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/visits/checking');
     const [created] = sandboxVisitsOf(h, account.vsee_code);
     expect(await visitRowsOf(h, account.id)).toEqual([
-      expect.objectContaining({ status: 'failed', vsee_visit_id: null, vsee_intake_id: created!.intakeId }),
+      expect.objectContaining({ status: 'unknown', vsee_visit_id: null, vsee_intake_id: created!.intakeId }),
     ]);
+    expect((await auditOf(h, account.id, 'launch_walkin')).map((a) => a.outcome)).toEqual(['unknown']);
 
     const again = await press();
 
@@ -244,6 +252,7 @@ describe('when VSee fails a step, the patient gets a friendly page and nothing i
     expect(await visitRowsOf(h, account.id)).toEqual([
       expect.objectContaining({ status: 'pending', vsee_visit_id: created!.id }),
     ]);
+    expect((await agent.get('/visits').expect(200)).text).toContain('Waiting for a provider');
   });
 
   /** Makes the patient's only row look like a launch its process abandoned two minutes ago. */

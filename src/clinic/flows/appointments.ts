@@ -5,26 +5,24 @@ import {
   isVseeError,
   ssoLaunchUrl,
   type Slot,
+  type VseeVisit,
 } from '../../vsee';
-import { createOrRecover } from './reconcile';
-import {
-  claimLaunch,
-  findVisitForAccount,
-  markCreated,
-  markFailed,
-  noteIntake,
-  statusFromVsee,
-  type VisitRecord,
-} from '../visit-records';
+import { claimLaunch, findVisitForAccount, markFailed, type VisitRecord } from '../visit-records';
+import { isFinal } from '../visit-status';
 import {
   audit,
   type ClinicDeps,
   identityOf,
+  OutcomeUnknownError,
   type PatientContext,
+  ssoOnce,
   VisitClosedError,
   VisitNotFoundError,
-  visitOfEarlierLaunch,
 } from './context';
+import { createVisit, type VisitRecipe } from './create-visit';
+import { settledEarlier } from './earlier';
+import { settleUnknownOutcomes } from './outcomes';
+import { checkVisit } from './ownership';
 
 /** How far ahead a patient can book. */
 export const BOOKING_WINDOW_DAYS = 14;
@@ -72,88 +70,93 @@ export async function listOpenSlots(
   };
 }
 
-/**
- * Schedule an appointment: SSO → intake (type 2) → POST /visits for the chosen slot. Returns our
- * record of it, for the confirmation page. The launch key makes a resubmitted form find the same booking.
- */
-export async function bookAppointment(
+function providerName(visit: VseeVisit): string | undefined {
+  const p = visit.provider;
+  return p ? [p.title, p.firstName, p.lastName].filter(Boolean).join(' ') || undefined : undefined;
+}
+
+function bookingRecipe(
   deps: ClinicDeps,
-  ctx: PatientContext,
-  input: { launchKey: string; slot: SlotChoice; reason?: string; timezone?: string },
-): Promise<VisitRecord> {
-  const claim = await claimLaunch(deps.db, ctx.patient.id, 'appointment', input.launchKey);
-  if (!claim.owned) return visitOfEarlierLaunch(deps, claim.record);
-  const signal = flowDeadline();
-  try {
-    await ctx.allowNewVisit?.();
-    const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
-    const intake = await deps.vsee.createIntake(
-      {
-        memberId: sso.userId,
-        kind: 'scheduled',
-        reasonForVisit: input.reason,
-        providerId: input.slot.providerId,
-      },
-      sso.token,
-      signal,
-    );
-    await noteIntake(deps.db, claim.record.id, intake.id);
-    const result = await createOrRecover(deps, 'visits', intake.id, sso.token, () =>
+  input: { slot: SlotChoice; reason?: string; timezone?: string },
+): VisitRecipe {
+  const { slot } = input;
+  return {
+    action: 'launch_appointment',
+    endpoint: 'visits',
+    slot: { startsAt: slot.start, endsAt: slot.end },
+    intake: () => ({ kind: 'scheduled', reasonForVisit: input.reason, providerId: slot.providerId }),
+    create: (intakeId, sso, signal) =>
       deps.vsee.createAppointment(
         {
-          intakeId: intake.id,
-          providerId: input.slot.providerId,
-          start: input.slot.start,
-          end: input.slot.end,
+          intakeId,
+          providerId: slot.providerId,
+          start: slot.start,
+          end: slot.end,
           memberId: sso.userId,
           timezone: input.timezone,
         },
         sso.token,
         signal,
       ),
-    );
-    if (result.recovered) {
-      // Booked, but the answer with the appointment link was lost: keep the booking (the patient
-      // opens it from the clinic dashboard) rather than book the slot twice.
-      const record = await markCreated(deps.db, claim.record.id, {
-        vseeVisitId: result.visitId,
-        vseeIntakeId: intake.id,
-        status: 'confirmed',
-        startsAt: input.slot.start,
-        endsAt: input.slot.end,
-      });
-      await audit(deps, ctx, 'launch_appointment', 'success', result.visitId);
-      return record;
-    }
-    const visit = result.visit;
-    const provider = visit.provider;
-    const record = await markCreated(deps.db, claim.record.id, {
-      vseeVisitId: visit.id,
-      vseeIntakeId: intake.id,
-      status: statusFromVsee(visit.status),
+    details: (visit) => ({
       appointmentToken: visit.oneTimeToken,
-      providerName: provider
-        ? [provider.title, provider.firstName, provider.lastName].filter(Boolean).join(' ')
-        : undefined,
-      startsAt: visit.start ?? input.slot.start,
-      endsAt: visit.end ?? input.slot.end,
-    });
-    await audit(deps, ctx, 'launch_appointment', 'success', visit.id);
-    return record;
-  } catch (error) {
-    await markFailed(deps.db, claim.record.id);
-    await audit(deps, ctx, 'launch_appointment', 'failure');
-    // VSee answers 400 for a slot that is no longer open (docs/vsee-contract.md).
-    if (
-      isVseeError(error) &&
-      error.endpoint === 'visits' &&
-      error.kind === 'rejected' &&
-      (error.status === 400 || error.status === 409)
-    ) {
-      throw new SlotTakenError('slot no longer open');
+      providerName: providerName(visit),
+      startsAt: visit.start ?? slot.start,
+      endsAt: visit.end ?? slot.end,
+    }),
+  };
+}
+
+/**
+ * Schedule an appointment: SSO → intake (type 2) → POST /visits for the chosen slot, through the one
+ * create-visit skeleton. The launch key makes a resubmitted form find the same booking. Before a new
+ * booking, the patient's bookings whose answer was lost are found out: the patient's own earlier
+ * booking of this slot is shown as booked (not "just taken"), and nothing is booked while VSee
+ * cannot say. Returns our record, for the confirmation page.
+ */
+export async function bookAppointment(
+  deps: ClinicDeps,
+  ctx: PatientContext,
+  input: { launchKey: string; slot: SlotChoice; reason?: string; timezone?: string },
+): Promise<VisitRecord> {
+  const signal = flowDeadline();
+  const sso = ssoOnce(deps, ctx, signal);
+  for (let round = 0; round < 3; round++) {
+    const claim = await claimLaunch(
+      deps.db,
+      ctx.patient.id,
+      'appointment',
+      input.launchKey,
+      deps.abandonedAfterMs,
+    );
+    if (claim.kind !== 'owned') {
+      const earlier = await settledEarlier(deps, claim.record, sso, signal);
+      if (earlier) return earlier;
+      continue;
     }
-    throw error;
+    const lost = await settleUnknownOutcomes(deps, ctx.patient.id, sso, { kind: 'appointment', signal });
+    const sameSlot = lost.find((s) => s.kind === 'visit' && s.record.starts_at === input.slot.start);
+    if (sameSlot || lost.some((s) => s.kind === 'unknown')) {
+      await markFailed(deps.db, claim.record.id);
+      if (sameSlot) return sameSlot.record;
+      throw new OutcomeUnknownError('an earlier booking is not settled yet');
+    }
+    try {
+      return await createVisit(deps, ctx, claim.record, bookingRecipe(deps, input), sso, signal);
+    } catch (error) {
+      // VSee answers 400 for a slot that is no longer open (docs/vsee-contract.md).
+      if (
+        isVseeError(error) &&
+        error.endpoint === 'visits' &&
+        error.kind === 'rejected' &&
+        (error.status === 400 || error.status === 409)
+      ) {
+        throw new SlotTakenError('slot no longer open');
+      }
+      throw error;
+    }
   }
+  throw new OutcomeUnknownError('the booking claim kept changing hands');
 }
 
 /** One of the patient's booked appointments, for its confirmation page. */
@@ -161,14 +164,17 @@ export async function findAppointment(
   deps: ClinicDeps,
   ctx: PatientContext,
   visitId: number,
-): Promise<VisitRecord> {
+): Promise<VisitRecord & { vsee_visit_id: string }> {
   const record = await findVisitForAccount(deps.db, ctx.patient.id, visitId);
   if (!record || record.kind !== 'appointment' || !record.vsee_visit_id)
     throw new VisitNotFoundError('no such appointment');
-  return record;
+  return record as VisitRecord & { vsee_visit_id: string };
 }
 
-/** Open appointment: a fresh SSO token, then VSee's appointment page; only until the appointment ends. */
+/**
+ * Open appointment: a fresh SSO token, then VSee's appointment page; only until the appointment ends,
+ * and only once VSee says the visit is this patient's.
+ */
 export async function openAppointment(
   deps: ClinicDeps,
   ctx: PatientContext,
@@ -176,20 +182,21 @@ export async function openAppointment(
   nowMs = Date.now(),
 ): Promise<string> {
   const record = await findAppointment(deps, ctx, visitId);
-  if (
-    ['completed', 'cancelled'].includes(record.status) ||
-    (record.ends_at !== null && record.ends_at * 1000 < nowMs)
-  ) {
+  if (isFinal(record.status) || (record.ends_at !== null && record.ends_at * 1000 < nowMs)) {
     throw new VisitClosedError('appointment is over');
   }
+  const signal = flowDeadline();
+  const sso = ssoOnce(deps, ctx, signal);
   try {
-    const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), flowDeadline());
+    const check = await checkVisit(deps, ctx, record, sso, signal);
+    if (check.state === 'unreadable') throw check.error;
+    if (check.state === 'over') throw new VisitClosedError('appointment is over');
     const location = ssoLaunchUrl(
       deps.settings,
-      sso.token,
+      (await sso()).token,
       // Without the link token (its answer was lost, see bookAppointment) the clinic dashboard lists it.
       record.appointment_token
-        ? appointmentPath(record.vsee_visit_id!, record.appointment_token)
+        ? appointmentPath(record.vsee_visit_id, record.appointment_token)
         : clinicHomePath(),
     );
     await audit(deps, ctx, 'launch_open_appointment', 'success', record.vsee_visit_id);

@@ -3,8 +3,8 @@ import type { VseeSettings } from '../../config';
 import type { Db } from '../../db/connection';
 import type { Patient } from '../../portal/accounts';
 import type { Logger } from '../../web/logger';
-import { type VisitRecord, waitForLaunch } from '../visit-records';
-import type { PatientIdentity, VseeClient } from '../../vsee';
+import { ABANDONED_AFTER_MS, type VisitRecord, waitForLaunch } from '../visit-records';
+import type { PatientIdentity, SsoSession, VseeClient } from '../../vsee';
 
 /** What every clinic flow needs; built once per app. */
 export interface ClinicDeps {
@@ -14,6 +14,15 @@ export interface ClinicDeps {
   logger: Logger;
   /** How long a second request for the same launch key waits for the first (default 15 s). */
   launchWaitMs?: number;
+  /** After this long a launch still `starting` is taken for abandoned by a dead process (default 30 s). */
+  abandonedAfterMs?: number;
+  /**
+   * How long after a create whose answer was lost VSee may still make the visit (it can do the work
+   * after our timeout). Until then an intake with no visit proves nothing (default 30 s).
+   */
+  lateCreateGraceMs?: number;
+  /** How long the "we are checking" page keeps checking by itself before it says what to do (default 2 min). */
+  checkingForMs?: number;
 }
 
 /** Who is asking, for the flow and its audit trail. */
@@ -39,9 +48,31 @@ export class VisitClosedError extends Error {
   override name = 'VisitClosedError';
 }
 
-/** Another request with the same launch key is still talking to VSee after the wait. */
-export class LaunchBusyError extends Error {
-  override name = 'LaunchBusyError';
+/**
+ * An earlier request's outcome is not known yet: its create answer never came and VSee cannot say yet
+ * whether it made the visit, or it is still talking to VSee. Nothing new is created meanwhile; the
+ * patient sees the page that checks by itself.
+ */
+export class OutcomeUnknownError extends Error {
+  override name = 'OutcomeUnknownError';
+}
+
+/**
+ * A stored VSee visit id that VSee says is not this patient's (a database restored against another
+ * clinic or environment, a restarted sandbox): refused, never turned into a link.
+ */
+export class VisitOwnershipError extends Error {
+  override name = 'VisitOwnershipError';
+}
+
+/** One SSO per flow, made only when a step needs it (the flow's own deadline bounds it). */
+export function ssoOnce(
+  deps: ClinicDeps,
+  ctx: PatientContext,
+  signal: AbortSignal,
+): () => Promise<SsoSession> {
+  let session: Promise<SsoSession> | undefined;
+  return () => (session ??= deps.vsee.ssoLogin(identityOf(ctx.patient), signal));
 }
 
 /**
@@ -63,7 +94,7 @@ export async function audit(
   deps: ClinicDeps,
   ctx: PatientContext,
   action: AuditAction,
-  outcome: 'success' | 'failure',
+  outcome: 'success' | 'failure' | 'rejected' | 'unknown',
   vseeVisitId?: string | null,
 ): Promise<void> {
   try {
@@ -81,18 +112,14 @@ export async function audit(
 }
 
 /**
- * The visit that an earlier request with the same launch key created: waits for that request if it is
- * still talking to VSee (polling the shared database, so across instances too). LaunchBusyError if it
- * has not finished in time or created nothing.
+ * Waits for an earlier request of the same patient if it is still talking to VSee (polling the shared
+ * database, so across instances too); returns its row as it is then.
  */
-export async function visitOfEarlierLaunch(
-  deps: ClinicDeps,
-  record: VisitRecord,
-): Promise<VisitRecord & { vsee_visit_id: string }> {
-  const settled =
-    record.status === 'starting'
-      ? await waitForLaunch(deps.db, record.id, deps.launchWaitMs ?? 15_000)
-      : record;
-  if (!settled.vsee_visit_id) throw new LaunchBusyError('launch still in progress');
-  return settled as VisitRecord & { vsee_visit_id: string };
+export async function afterEarlierLaunch(deps: ClinicDeps, record: VisitRecord): Promise<VisitRecord> {
+  if (record.status !== 'starting') return record;
+  // No point waiting past the moment the launch counts as abandoned (its process died).
+  const untilAbandoned =
+    Date.parse(record.updated_at) + (deps.abandonedAfterMs ?? ABANDONED_AFTER_MS) - Date.now();
+  const waitMs = Math.min(deps.launchWaitMs ?? 15_000, Math.max(0, untilAbandoned) + 50);
+  return waitForLaunch(deps.db, record.id, waitMs);
 }

@@ -1,26 +1,19 @@
-import { clinicHomePath, flowDeadline, isVseeError, ssoLaunchUrl, visitStartPath } from '../../vsee';
-import { createOrRecover, visitFromIntake } from './reconcile';
-import {
-  claimLaunch,
-  findOpenWalkin,
-  findVisitForAccount,
-  markCreated,
-  markFailed,
-  noteIntake,
-  OPEN_STATUSES,
-  statusFromVsee,
-  updateStatus,
-  type VisitRecord,
-} from '../visit-records';
+import { clinicHomePath, flowDeadline, type SsoSession, ssoLaunchUrl, visitStartPath } from '../../vsee';
+import { claimLaunch, findVisitForAccount, type VisitRecord } from '../visit-records';
+import { isOpen } from '../visit-status';
 import {
   audit,
   type ClinicDeps,
   identityOf,
+  OutcomeUnknownError,
   type PatientContext,
+  ssoOnce,
   VisitClosedError,
   VisitNotFoundError,
-  visitOfEarlierLaunch,
 } from './context';
+import { createVisit, type VisitRecipe } from './create-visit';
+import { settledEarlier } from './earlier';
+import { checkVisit } from './ownership';
 
 /** Go to Clinic: a fresh SSO token and the clinic dashboard. Creates no visit. */
 export async function goToClinic(deps: ClinicDeps, ctx: PatientContext): Promise<string> {
@@ -34,23 +27,26 @@ export async function goToClinic(deps: ClinicDeps, ctx: PatientContext): Promise
   }
 }
 
-/** A fresh SSO token and the call page of a visit VSee already has. */
-async function enterVisit(
-  deps: ClinicDeps,
-  ctx: PatientContext,
-  vseeVisitId: string,
-  signal: AbortSignal,
-): Promise<string> {
-  const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
-  return ssoLaunchUrl(deps.settings, sso.token, visitStartPath(vseeVisitId));
+function walkinRecipe(deps: ClinicDeps, reason: string | undefined): VisitRecipe {
+  return {
+    action: 'launch_walkin',
+    endpoint: 'visits/add_walkin',
+    intake: () => ({ kind: 'walkin', reasonForVisit: reason }),
+    create: (intakeId, sso, signal) => deps.vsee.addWalkin({ intakeId }, sso.token, signal),
+  };
+}
+
+async function enter(deps: ClinicDeps, sso: () => Promise<SsoSession>, vseeVisitId: string) {
+  return ssoLaunchUrl(deps.settings, (await sso()).token, visitStartPath(vseeVisitId));
 }
 
 /**
- * See a doctor now: SSO → intake (type 1) → walk-in → the visit's call page.
- * - The launch key makes a double-click, refresh or retry land in the same visit.
- * - A patient who already waits in an open walk-in goes back to it instead of queueing twice.
- * - The POSTs to VSee are never retried blindly: a failure shows the patient a "try again" page, and
- *   the key is released only if VSee created nothing.
+ * See a doctor now: SSO → intake (type 1) → walk-in → the visit's call page, exactly once per intent.
+ * - The same form again (double-click, refresh, retry) lands in the visit its first press made.
+ * - A patient holds one place in the waiting room (a database index): a press from another tab,
+ *   device or instance goes back to the walk-in that holds it while VSee says it is open.
+ * - A create whose answer never came is found out first (docs/exactly-once.md); while VSee cannot
+ *   say, the patient sees the page that checks by itself, never a second visit.
  */
 export async function seeDoctorNow(
   deps: ClinicDeps,
@@ -58,107 +54,77 @@ export async function seeDoctorNow(
   input: { launchKey: string; reason?: string },
 ): Promise<string> {
   const signal = flowDeadline();
-  const claim = await claimLaunch(deps.db, ctx.patient.id, 'walkin', input.launchKey);
-  if (!claim.owned) return sameLaunchAgain(deps, ctx, claim.record, signal);
-
-  let vseeVisitId: string | undefined;
-  try {
-    // Going back to a walk-in the patient already waits in is not a new visit, so only a press that
-    // may create one is counted (SECURITY A4), and before any call to VSee. If VSee says that walk-in
-    // is over, the press is counted then, before anything is created.
-    const waiting = await findOpenWalkin(deps.db, ctx.patient.id);
-    const recorded = waiting && waiting.id !== claim.record.id ? waiting : undefined;
-    if (!recorded) await ctx.allowNewVisit?.();
-    const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
-    const open = recorded ? await stillOpen(deps, recorded, sso.token, signal) : undefined;
-    if (open) {
-      await markFailed(deps.db, claim.record.id);
-      await audit(deps, ctx, 'launch_rejoin', 'success', open);
-      return ssoLaunchUrl(deps.settings, sso.token, visitStartPath(open));
-    }
-    if (recorded) await ctx.allowNewVisit?.();
-    // A retry of a key whose earlier attempt lost VSee's answer: that visit may exist already.
-    const earlierIntake = claim.record.vsee_intake_id;
-    const earlier = earlierIntake ? await visitFromIntake(deps, earlierIntake, sso.token) : undefined;
-    let intakeId = earlierIntake ?? undefined;
-    let created: { id: string; status: string | undefined };
-    if (earlier) {
-      created = { id: earlier, status: undefined };
-    } else {
-      const intake = await deps.vsee.createIntake(
-        { memberId: sso.userId, kind: 'walkin', reasonForVisit: input.reason },
-        sso.token,
+  const sso = ssoOnce(deps, ctx, signal);
+  for (let round = 0; round < 3; round++) {
+    const claim = await claimLaunch(
+      deps.db,
+      ctx.patient.id,
+      'walkin',
+      input.launchKey,
+      deps.abandonedAfterMs,
+    );
+    if (claim.kind === 'owned') {
+      const record = await createVisit(
+        deps,
+        ctx,
+        claim.record,
+        walkinRecipe(deps, input.reason),
+        sso,
         signal,
       );
-      intakeId = intake.id;
-      await noteIntake(deps.db, claim.record.id, intake.id);
-      const result = await createOrRecover(deps, 'visits/add_walkin', intake.id, sso.token, () =>
-        deps.vsee.addWalkin({ intakeId: intake.id }, sso.token, signal),
-      );
-      created = result.recovered
-        ? { id: result.visitId, status: undefined }
-        : { id: result.visit.id, status: result.visit.status };
+      return enter(deps, sso, record.vsee_visit_id!);
     }
-    const location = ssoLaunchUrl(deps.settings, sso.token, visitStartPath(created.id));
-    vseeVisitId = created.id;
-    await markCreated(deps.db, claim.record.id, {
-      vseeVisitId: created.id,
-      vseeIntakeId: intakeId,
-      status: statusFromVsee(created.status),
-    });
-    await audit(deps, ctx, 'launch_walkin', 'success', created.id);
-    return location;
-  } catch (error) {
-    if (!vseeVisitId) await markFailed(deps.db, claim.record.id);
-    await audit(deps, ctx, 'launch_walkin', 'failure', vseeVisitId);
-    throw error;
+    const location = await backToEarlier(deps, ctx, claim.record, claim.kind === 'same-key', sso, signal);
+    if (location) return location;
+    // The walk-in in the way turned out to be over, or never made: it holds no place now; claim again.
   }
+  throw new OutcomeUnknownError('the walk-in claim kept changing hands');
 }
 
 /**
- * The same launch key arrived again: wait for the first request if it is still working, then send
- * this one into the visit it created, with a token of its own.
+ * Back into the walk-in of an earlier press while VSee says it is open. If VSee cannot say, the
+ * patient goes back to it (better the same queue again than twice in it). Undefined when it is over
+ * or was never made; for the same form, a visit that is over is said so.
  */
-async function sameLaunchAgain(
+async function backToEarlier(
   deps: ClinicDeps,
   ctx: PatientContext,
-  record: VisitRecord,
+  earlier: VisitRecord,
+  sameForm: boolean,
+  sso: () => Promise<SsoSession>,
   signal: AbortSignal,
-): Promise<string> {
-  const settled = await visitOfEarlierLaunch(deps, record);
-  const location = await enterVisit(deps, ctx, settled.vsee_visit_id, signal);
-  await audit(deps, ctx, 'launch_rejoin', 'success', settled.vsee_visit_id);
+): Promise<string | undefined> {
+  const record = await settledEarlier(deps, earlier, sso, signal);
+  if (!record) return undefined;
+  const check = await checkVisit(deps, ctx, record as VisitRecord & { vsee_visit_id: string }, sso, signal);
+  if (check.state === 'unreadable') {
+    deps.logger.warn(
+      { visitId: record.id },
+      'could not check the open walk-in; sending the patient back to it',
+    );
+  }
+  if (check.state === 'over') {
+    if (sameForm) throw new VisitClosedError('the visit of this form is over');
+    return undefined;
+  }
+  const location = await enter(deps, sso, record.vsee_visit_id!);
+  await audit(deps, ctx, 'launch_rejoin', 'success', record.vsee_visit_id);
   return location;
 }
 
-/**
- * The VSee id of the walk-in our records show open, if VSee agrees it still is. If VSee cannot say,
- * the visit is taken as open (better back to the same queue than twice in it).
- */
-async function stillOpen(deps: ClinicDeps, open: VisitRecord, token: string, signal: AbortSignal) {
-  if (!open.vsee_visit_id) return undefined;
-  try {
-    const visit = await deps.vsee.getVisit(open.vsee_visit_id, token, signal);
-    const status = statusFromVsee(visit.status);
-    if (status !== open.status) await updateStatus(deps.db, open.id, status);
-    return OPEN_STATUSES.includes(status) ? open.vsee_visit_id : undefined;
-  } catch (error) {
-    if (!isVseeError(error)) throw error;
-    deps.logger.warn(
-      { kind: error.kind },
-      'could not check the open walk-in; sending the patient back to it',
-    );
-    return open.vsee_visit_id;
-  }
-}
-
-/** Rejoin: back into one of the patient's open visits with a fresh token. */
+/** Rejoin: back into one of the patient's open visits with a fresh token, once VSee says it is theirs. */
 export async function rejoinVisit(deps: ClinicDeps, ctx: PatientContext, visitId: number): Promise<string> {
   const record = await findVisitForAccount(deps.db, ctx.patient.id, visitId);
   if (!record?.vsee_visit_id || record.kind === 'econsult') throw new VisitNotFoundError('no such visit');
-  if (!OPEN_STATUSES.includes(record.status as never)) throw new VisitClosedError('visit is over');
+  if (!isOpen(record.status)) throw new VisitClosedError('visit is over');
+  const signal = flowDeadline();
+  const sso = ssoOnce(deps, ctx, signal);
   try {
-    const location = await enterVisit(deps, ctx, record.vsee_visit_id, flowDeadline());
+    const check = await checkVisit(deps, ctx, record as VisitRecord & { vsee_visit_id: string }, sso, signal);
+    if (check.state === 'over') throw new VisitClosedError('visit is over');
+    // Without VSee's word the visit cannot be checked to be this patient's: no link is built.
+    if (check.state === 'unreadable') throw check.error;
+    const location = await enter(deps, sso, record.vsee_visit_id);
     await audit(deps, ctx, 'launch_rejoin', 'success', record.vsee_visit_id);
     return location;
   } catch (error) {

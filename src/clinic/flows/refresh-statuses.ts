@@ -1,13 +1,8 @@
 import { isVseeError } from '../../vsee';
-import {
-  findVisitForAccount,
-  listVisits,
-  OPEN_STATUSES,
-  statusFromVsee,
-  type VisitRecord,
-} from '../visit-records';
-import { advanceStatus, lastKnownAt, markChecked } from '../visit-status';
-import { type ClinicDeps, identityOf, type PatientContext, VisitNotFoundError } from './context';
+import { findVisitForAccount, listVisits, type VisitRecord } from '../visit-records';
+import { advanceStatus, isOpen, lastKnownAt, markChecked, statusFromVsee } from '../visit-status';
+import { type ClinicDeps, identityOf, type PatientContext, ssoOnce, VisitNotFoundError } from './context';
+import { settleUnknownOutcomes } from './outcomes';
 
 export interface RefreshOptions {
   /** A status confirmed or changed more recently than this is trusted as is (default one minute). */
@@ -47,10 +42,7 @@ export async function refreshStatuses(
   const { staleMs = 60_000, concurrency = 3, timeoutMs = 2_000 } = options;
   const now = Date.now();
   const stale = records.filter(
-    (r) =>
-      r.vsee_visit_id !== null &&
-      OPEN_STATUSES.includes(r.status as never) &&
-      now - Date.parse(lastKnownAt(r)) > staleMs,
+    (r) => r.vsee_visit_id !== null && isOpen(r.status) && now - Date.parse(lastKnownAt(r)) > staleMs,
   );
   const refreshed: number[] = [];
   const unchecked = new Set<number>();
@@ -80,12 +72,30 @@ export async function refreshStatuses(
   return { refreshed, unchecked };
 }
 
-/** My visits: the patient's visits, with stale open statuses refreshed from VSee first. */
+/**
+ * Finds out what VSee did with the patient's creates whose answer was lost (bounded: the page must not
+ * wait long). Returns how many are still unknown.
+ */
+export async function settleForPage(
+  deps: ClinicDeps,
+  ctx: PatientContext,
+  timeoutMs = 2_000,
+): Promise<VisitRecord[]> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const settled = await settleUnknownOutcomes(deps, ctx.patient.id, ssoOnce(deps, ctx, signal), { signal });
+  return settled.filter((s) => s.kind === 'unknown').map((s) => s.record);
+}
+
+/**
+ * My visits: the patient's visits, with unknown outcomes settled and stale open statuses refreshed
+ * from VSee first.
+ */
 export async function listVisitsFresh(
   deps: ClinicDeps,
   ctx: PatientContext,
   options?: RefreshOptions,
 ): Promise<FreshVisits> {
+  await settleForPage(deps, ctx, options?.timeoutMs);
   const records = await listVisits(deps.db, ctx.patient.id);
   const { refreshed, unchecked } = await refreshStatuses(deps, ctx, records, options);
   return {

@@ -8,7 +8,7 @@ import { captureFields, knobbed, startLogEntry, stripJsonSuffix } from './instru
 import { createIntakeHandler, getIntakeHandler } from './intakes';
 import { getRoomHandler, listRoomProvidersHandler } from './rooms';
 import { ssoHandler } from './sso';
-import { addEconsultHandler, addWalkinHandler, getVisitHandler } from './visits';
+import { addEconsultHandler, addWalkinHandler, getVisitHandler, listVisitsHandler } from './visits';
 
 const BODY_LIMIT = '100kb';
 
@@ -51,6 +51,7 @@ export function apiRouter(ctx: SandboxContext): Router {
   router.get('/availability', knobbed('availability', ctx), ...patientCall, availabilityHandler(state));
   router.post('/availability', knobbed('availability', ctx), ...patientCall, availabilityHandler(state));
   router.post('/visits', knobbed('visits', ctx), ...patientCall, bookVisitHandler(state));
+  router.get('/visits', knobbed('visits/list', ctx), ...patientCall, listVisitsHandler(state));
   router.get('/visits/:id', knobbed('visits/:id', ctx), ...patientCall, getVisitHandler(state));
   router.get('/rooms/:code', knobbed('rooms/:code', ctx), requireAccount, getRoomHandler(state));
   router.get(

@@ -63,3 +63,24 @@ export function getVisitHandler(state: SandboxState): RequestHandler {
     res.json({ data: visitJson(visit, state) });
   };
 }
+
+const listQuery = z.object({
+  room_code: required,
+  start_time: required.pipe(z.string().regex(/^\d+$/, 'must be Unix seconds')).transform(Number),
+  end_time: required.pipe(z.string().regex(/^\d+$/, 'must be Unix seconds')).transform(Number),
+});
+
+/**
+ * `GET /visits` (admin token): the room's visits whose start lies in [start_time, end_time]
+ * (VSee's visit list, documented with `room_code`, `start_time`, `end_time`).
+ */
+export function listVisitsHandler(state: SandboxState): RequestHandler {
+  return (req, res) => {
+    if (callerOf(res).kind !== 'admin') throw new ApiError(403, 'The visit list needs the admin token.');
+    const q = parseFields(listQuery, req.query as Record<string, unknown>);
+    const visits = [...state.visits.values()].filter(
+      (v) => v.roomCode === q.room_code && v.start >= q.start_time && v.start <= q.end_time,
+    );
+    res.json({ data: visits.map((v) => visitJson(v, state)) });
+  };
+}
