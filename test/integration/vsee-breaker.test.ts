@@ -5,12 +5,17 @@ import { csrfOf } from '../helpers/portal';
 
 // Long enough that the 100 fast answers below all fall inside the open period even on a loaded machine.
 const RESET_MS = 6000;
+/** The per-call timeout: a call that reached VSee while it hangs would take at least this long. */
+const CALL_MS = 1500;
 
 describe('circuit breaker in front of VSee (SECURITY O4)', () => {
   let h: ClinicHarness;
   beforeEach(async () => {
     h = await startClinic({
-      client: { breaker: { volumeThreshold: 10, errorThresholdPercentage: 50, resetTimeoutMs: RESET_MS } },
+      client: {
+        timeouts: { callMs: CALL_MS },
+        breaker: { volumeThreshold: 10, errorThresholdPercentage: 50, resetTimeoutMs: RESET_MS },
+      },
       // This test presses the button 120 times a minute on purpose.
       rateLimits: new RateLimits({ ...DEFAULT_RATE_LIMITS, launchesPerMinute: 1000 }),
     });
@@ -27,6 +32,8 @@ describe('circuit breaker in front of VSee (SECURITY O4)', () => {
     const openedAt = Date.now();
     const callsWhenOpen = h.sandbox.requestLog.entries().length;
     h.sandbox.knobs.reset();
+    // VSee now hangs past the call timeout: only an answer that never waits for it can be fast.
+    h.sandbox.knobs.setLatency('users/sso', CALL_MS * 2);
 
     const timings: number[] = [];
     for (let i = 0; i < 100; i += 1) {
@@ -40,7 +47,9 @@ describe('circuit breaker in front of VSee (SECURITY O4)', () => {
     expect(page.title).toContain('not answering');
     expect(h.sandbox.requestLog.entries().length).toBe(callsWhenOpen);
     timings.sort((a, b) => a - b);
-    expect(timings[98]!).toBeLessThan(50);
+    // Relative to the call timeout, not an absolute figure a loaded machine could miss.
+    expect(timings[98]!).toBeLessThan(CALL_MS / 3);
+    h.sandbox.knobs.reset();
 
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, openedAt + RESET_MS + 200 - Date.now())));
     expect((await go()).status).toBe(302);
@@ -54,5 +63,20 @@ describe('circuit breaker in front of VSee (SECURITY O4)', () => {
     for (let i = 0; i < 15; i += 1)
       expect((await agent.post('/clinic/go').type('form').send({ _csrf })).status).toBe(502);
     expect((await agent.post('/clinic/go').type('form').send({ _csrf })).status).toBe(302);
+  });
+
+  it('a run of VSee 429 answers (slow down) does not open the circuit: the next press reaches VSee', async () => {
+    const { agent } = await patientOf(h);
+    const _csrf = await csrfOf(agent, '/');
+    const go = () => agent.post('/clinic/go').type('form').send({ _csrf });
+    h.sandbox.knobs.failNext('users/sso', { status: 429, times: 30 });
+    for (let i = 0; i < 15; i += 1) expect((await go()).status).toBe(503);
+    h.sandbox.knobs.reset();
+    h.sandbox.requestLog.clear();
+
+    const res = await go();
+
+    expect(res.status).toBe(302);
+    expect(h.sandbox.requestLog.entries().map((c) => c.endpoint)).toEqual(['users/sso']);
   });
 });
