@@ -3,8 +3,10 @@ import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
 import { type ClinicHarness, errorPageOf, patientOf, startClinic } from '../helpers/clinic';
 import { csrfOf } from '../helpers/portal';
 
-// Long enough that the 100 fast answers below all fall inside the open period even on a loaded machine.
-const RESET_MS = 6000;
+// Long enough that the fast answers below all fall inside the open period even on a loaded machine
+// (100 presses outlasted a 6 s open period with the load average at 19 on two cores).
+const RESET_MS = 10_000;
+const PRESSES_WHILE_OPEN = 40;
 /** The per-call timeout: a call that reached VSee while it hangs would take at least this long. */
 const CALL_MS = 1500;
 
@@ -36,7 +38,7 @@ describe('circuit breaker in front of VSee (SECURITY O4)', () => {
     h.sandbox.knobs.setLatency('users/sso', CALL_MS * 2);
 
     const timings: number[] = [];
-    for (let i = 0; i < 100; i += 1) {
+    for (let i = 0; i < PRESSES_WHILE_OPEN; i += 1) {
       const started = performance.now();
       const res = await go();
       timings.push(performance.now() - started);
@@ -48,7 +50,7 @@ describe('circuit breaker in front of VSee (SECURITY O4)', () => {
     expect(h.sandbox.requestLog.entries().length).toBe(callsWhenOpen);
     timings.sort((a, b) => a - b);
     // Relative to the call timeout, not an absolute figure a loaded machine could miss.
-    expect(timings[98]!).toBeLessThan(CALL_MS / 3);
+    expect(timings[PRESSES_WHILE_OPEN - 3]!).toBeLessThan(CALL_MS / 3);
     h.sandbox.knobs.reset();
 
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, openedAt + RESET_MS + 200 - Date.now())));
