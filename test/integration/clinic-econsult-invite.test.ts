@@ -130,7 +130,7 @@ describe('Ask a doctor (eConsult) and Invite someone, against the sandbox', () =
     expect(testId(join.text, 'logged-in-as')).toBe('Guest (invited)');
   });
 
-  it('with an admin token configured, Invite reads the visit with it and needs no SSO', async () => {
+  it('with an admin token configured, Invite reads the visit with it; the SSO only tells who the patient is to VSee', async () => {
     const h2 = await startClinic({ vsee: { adminToken: SANDBOX_CREDENTIALS.adminToken } });
     try {
       const { agent, account } = await patientOf(h2);
@@ -143,7 +143,11 @@ describe('Ask a doctor (eConsult) and Invite someone, against the sandbox', () =
       const visit = sandboxVisitsOf(h2, account.vsee_code).pop()!;
       expect(joinLinkOf(res.text)).toBe(`${h2.vsee.clinicUrl}visits/join/${visit.code}`);
       const calls = h2.sandbox.requestLog.entries();
-      expect(calls.map((c) => [c.endpoint, c.tokenKind])).toEqual([['visits/:id', 'admin']]);
+      // The SSO's user id is what the visit's member_id must match (the visit is this patient's).
+      expect(calls.map((c) => [c.endpoint, c.tokenKind])).toEqual([
+        ['users/sso', 'none'],
+        ['visits/:id', 'admin'],
+      ]);
     } finally {
       await h2.close();
     }

@@ -185,7 +185,8 @@ describe('Go to Clinic and See a doctor now, against the sandbox', () => {
     expect(res.status).toBe(302);
     expect(parseLaunch(res.headers.location).next).toBe(parseLaunch(first.headers.location).next);
     expect(parseLaunch(res.headers.location).ssoToken).not.toBe(parseLaunch(first.headers.location).ssoToken);
-    expect(h.sandbox.requestLog.entries().map((c) => c.endpoint)).toEqual(['users/sso']);
+    // The stored visit id is checked with VSee to be this patient's before a link is built from it.
+    expect(h.sandbox.requestLog.entries().map((c) => c.endpoint)).toEqual(['users/sso', 'visits/:id']);
   });
 
   it('with VSEE_DISABLE_NAVIGATION=1, every launch URL carries disable_navigation=1; with VSEE_DISABLE_EMAILS=1, SSO sends disable_emails=1', async () => {

@@ -5,7 +5,6 @@ import {
   isVseeError,
   ssoLaunchUrl,
   type Slot,
-  type VseeVisit,
 } from '../../vsee';
 import { claimLaunch, findVisitForAccount, markFailed, type VisitRecord } from '../visit-records';
 import { isFinal } from '../visit-status';
@@ -21,7 +20,7 @@ import {
 } from './context';
 import { createVisit, type VisitRecipe } from './create-visit';
 import { settledEarlier } from './earlier';
-import { settleUnknownOutcomes } from './outcomes';
+import { settleUnknownOutcomes, visitDetails } from './outcomes';
 import { checkVisit } from './ownership';
 
 /** How far ahead a patient can book. */
@@ -70,11 +69,6 @@ export async function listOpenSlots(
   };
 }
 
-function providerName(visit: VseeVisit): string | undefined {
-  const p = visit.provider;
-  return p ? [p.title, p.firstName, p.lastName].filter(Boolean).join(' ') || undefined : undefined;
-}
-
 function bookingRecipe(
   deps: ClinicDeps,
   input: { slot: SlotChoice; reason?: string; timezone?: string },
@@ -98,12 +92,7 @@ function bookingRecipe(
         sso.token,
         signal,
       ),
-    details: (visit) => ({
-      appointmentToken: visit.oneTimeToken,
-      providerName: providerName(visit),
-      startsAt: visit.start ?? slot.start,
-      endsAt: visit.end ?? slot.end,
-    }),
+    details: visitDetails,
   };
 }
 

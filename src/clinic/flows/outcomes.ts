@@ -1,5 +1,6 @@
 import { flowDeadline, isVseeError, type SsoSession, type VseeVisit } from '../../vsee';
 import {
+  type CreatedVisit,
   findUnsettled,
   markCreated,
   markFailed,
@@ -80,6 +81,36 @@ async function searchVisitList(deps: ClinicDeps, record: VisitRecord, signal: Ab
   return { visit: unknownToUs.length === 1 ? unknownToUs[0] : undefined, readable: true };
 }
 
+/** What a row keeps of VSee's visit beyond its id and status (appointment link token, provider, times). */
+export function visitDetails(visit: VseeVisit): Partial<CreatedVisit> {
+  const p = visit.provider;
+  const providerName = p ? [p.title, p.firstName, p.lastName].filter(Boolean).join(' ') : '';
+  return {
+    appointmentToken: visit.oneTimeToken,
+    providerName: providerName || undefined,
+    startsAt: visit.start,
+    endsAt: visit.end,
+  };
+}
+
+/**
+ * The found visit read in full, for what the lost answer would have told (a booking's link token, its
+ * provider). Without it the row keeps the id alone: the patient still lands in the right visit.
+ */
+async function readFound(
+  deps: ClinicDeps,
+  found: { id: string; status?: string },
+  sso: () => Promise<SsoSession>,
+  signal: AbortSignal,
+): Promise<VseeVisit | undefined> {
+  try {
+    return await deps.vsee.getVisit(found.id, (await sso()).token, signal);
+  } catch (error) {
+    if (!isVseeError(error)) throw error;
+    return undefined;
+  }
+}
+
 /**
  * Finds out what VSee did with a create whose answer never came: the intake read back, then the
  * admin visit list when an admin token is configured. A visit found is recorded. "No visit" is
@@ -110,9 +141,11 @@ export async function settleOutcome(
   }
 
   if (search.visit) {
+    const visit = await readFound(deps, search.visit, sso, signal);
     const found = await markCreated(deps.db, record.id, {
       vseeVisitId: search.visit.id,
-      status: statusFromVsee(search.visit.status),
+      status: statusFromVsee(visit?.status ?? search.visit.status),
+      ...(visit ? visitDetails(visit) : {}),
     });
     deps.logger.info({ visitId: record.id }, 'found the visit of a create whose answer was lost');
     return { kind: 'visit', record: found };
