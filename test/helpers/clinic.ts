@@ -4,6 +4,7 @@ import type { AuditAction } from '../../src/audit/audit-log';
 import type { Config, VseeSettings } from '../../src/config';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import type { SandboxOptions } from '../../src/sandbox';
+import { WORKDAY_START_HOUR_UTC } from '../../src/sandbox/slots';
 import { VseeClient, type VseeClientOptions } from '../../src/vsee';
 import type { RateLimits } from '../../src/web/rate-limits';
 import { openTestDb, type TestDbKind, type TestDb } from './databases';
@@ -227,5 +228,24 @@ export async function myVisit(agent: Agent, id: number) {
     rejoin: item.includes(`/visits/${id}/rejoin`),
     changed: testId(item, 'visit-status-changed'),
     lastUpdated: testId(item, 'visit-last-updated'),
+  };
+}
+
+/**
+ * A sandbox clock that reads an hour before its next working day starts (08:00 UTC) and moves on
+ * with real time. The sandbox offers slots from its own clock and the portal asks from the real one:
+ * with the real clock inside working hours the first slot offered (and its provider, 15- or 30-minute
+ * slots) would depend on the minute the test runs. From here every patient's first slot is the next
+ * working day's first one, 09:00 UTC, which the portal's window (real now + 14 days) still contains.
+ */
+export function beforeNextWorkday(realNowMs = Date.now()) {
+  const day = 86_400_000;
+  let pinned = Math.floor(realNowMs / day) * day + (WORKDAY_START_HOUR_UTC - 1) * 3_600_000;
+  if (pinned <= realNowMs) pinned += day;
+  const offset = pinned - realNowMs;
+  return {
+    now: () => Date.now() + offset,
+    /** The first slot's start, Unix seconds: 09:00 UTC of the sandbox's next working day. */
+    firstSlotStart: (pinned + 3_600_000) / 1000,
   };
 }

@@ -3,6 +3,7 @@ import { testId } from '../helpers/html';
 import { csrfOf } from '../helpers/portal';
 import {
   auditOf,
+  beforeNextWorkday,
   type ClinicHarness,
   endpointsCalled,
   fieldError,
@@ -19,15 +20,20 @@ import {
 const NEW_YORK = 'America/New_York';
 
 /** What the portal should show for a Unix time in a zone: an independent Intl call, not the app's helper. */
-const clock = (unixSeconds: number, timeZone: string) =>
+const wallClock = (unixSeconds: number, timeZone: string) =>
   new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
     unixSeconds * 1000,
   );
 
 describe('Schedule an appointment, against the sandbox', () => {
   let h: ClinicHarness;
+  // The sandbox's slots follow its clock: pinned before a working day, the first slot offered is the
+  // same at any time of day the tests run (09:00 UTC, where both providers have one).
+  const clock = beforeNextWorkday();
   beforeAll(async () => {
-    h = await startClinic({ sandbox: { tokenFactory: () => `CANARY${randomBytes(14).toString('hex')}` } });
+    h = await startClinic({
+      sandbox: { tokenFactory: () => `CANARY${randomBytes(14).toString('hex')}`, now: clock.now },
+    });
   });
   afterAll(() => h.close());
   beforeEach(() => h.sandbox.requestLog.clear());
@@ -56,9 +62,12 @@ describe('Schedule an appointment, against the sandbox', () => {
     expect(slots.length).toBeGreaterThan(0);
     const first = slots[0]!;
     // The sandbox opens slots from 09:00 UTC; in New York that is 04:00 or 05:00.
-    expect(first.time).toBe(`${clock(first.start, NEW_YORK)}–${clock(first.end, NEW_YORK)}`);
-    expect(first.time).not.toBe(`${clock(first.start, 'UTC')}–${clock(first.end, 'UTC')}`);
+    expect(first.start).toBe(clock.firstSlotStart);
+    expect(first.time).toBe(`${wallClock(first.start, NEW_YORK)}–${wallClock(first.end, NEW_YORK)}`);
+    expect(first.time).not.toBe(`${wallClock(first.start, 'UTC')}–${wallClock(first.end, 'UTC')}`);
+    // At 09:00 both providers have a slot: the 30-minute provider (id 501) is listed first, then 502.
     expect(first.provider).toBe('Avery Sandbox');
+    expect(slots[1]).toMatchObject({ start: clock.firstSlotStart, provider: 'Jordan Example' });
     const days = [...new Set(slots.map((s) => s.day))];
     expect(days.length).toBeGreaterThan(1);
     expect(slots.map((s) => s.start)).toEqual([...slots.map((s) => s.start)].sort((a, b) => a - b));
@@ -87,7 +96,8 @@ describe('Schedule an appointment, against the sandbox', () => {
     // The sandbox room's default_timezone is UTC.
     expect(page.text).toContain('Times are shown in <strong>UTC</strong> (UTC)');
     const first = slotsOf(page.text)[0]!;
-    expect(first.time).toBe(`${clock(first.start, 'UTC')}–${clock(first.end, 'UTC')}`);
+    expect(first.time).toBe(`${wallClock(first.start, 'UTC')}–${wallClock(first.end, 'UTC')}`);
+    expect(first.time).toBe('09:00–09:30');
   });
 
   it('booking a slot: SSO → intake (type 2) → POST /visits, then the confirmation page with the appointment link', async () => {
@@ -134,7 +144,7 @@ describe('Schedule an appointment, against the sandbox', () => {
     expect(audit).toEqual([expect.objectContaining({ outcome: 'success', vsee_visit_id: visit.id })]);
 
     const page = await agent.get(res.headers.location!).expect(200);
-    expect(testId(page.text, 'appointment-when')).toContain(clock(slot.start, NEW_YORK));
+    expect(testId(page.text, 'appointment-when')).toContain(wallClock(slot.start, NEW_YORK));
     expect(testId(page.text, 'appointment-when')).toContain(slot.day);
     expect(testId(page.text, 'appointment-provider')).toBe('Dr. Avery Sandbox');
     expect(testId(page.text, 'appointment-link')).toBe(
@@ -158,7 +168,8 @@ describe('Schedule an appointment, against the sandbox', () => {
     expect(launch.path).toBe('/vc/next/auth');
     expect(launch.ssoToken).toBe(h.sandbox.state.lastTokenFor(account.vsee_code));
     expect(launch.next).toBe(`/members/appointment/${visit.id}?token=${visit.appointmentToken}`);
-    expect(endpointsCalled(h)).toEqual(['users/sso']);
+    // The visit is read back first: no link is built until VSee says it is this patient's.
+    expect(endpointsCalled(h)).toEqual(['users/sso', 'visits/:id']);
     const audit = await auditOf(h, account.id, 'launch_open_appointment');
     expect(audit).toEqual([expect.objectContaining({ outcome: 'success', vsee_visit_id: visit.id })]);
 
