@@ -189,6 +189,54 @@ describeWith('TEST_DATABASE_URL', 'two instances on PostgreSQL', () => {
       expect((await logIn(b, fields.email, fields.password)).status).toBe(429);
     });
 
+    /** Presses See a doctor now on `on` from a fresh dashboard form (a new launch key each time). */
+    async function pressFrom(on: Instance, cookie: string) {
+      const form = await walkinForm(on, cookie);
+      return request(on.url).post('/visits/walkin').set('Cookie', cookie).type('form').send(form);
+    }
+
+    it('three presses from three tabs (three launch keys) spread over A and B at once end in one VSee visit', async () => {
+      const { cookie } = await signedUp(a);
+      sandbox.knobs.setLatency('visits/add_walkin', 300);
+      const forms = [await walkinForm(a, cookie), await walkinForm(b, cookie), await walkinForm(a, cookie)];
+
+      const answers = await Promise.all(
+        forms.map((form, i) =>
+          request([a, b, a][i]!.url).post('/visits/walkin').set('Cookie', cookie).type('form').send(form),
+        ),
+      );
+
+      expect(answers.map((r) => r.status)).toEqual([302, 302, 302]);
+      expect(new Set(answers.map((r) => parseLaunch(r.headers.location).next)).size).toBe(1);
+      expect(addWalkinCalls()).toBe(1);
+      const myVisits = await request(b.url).get('/visits').set('Cookie', cookie).expect(200);
+      expect(myVisits.text.match(/data-testid="visit-\d+"/g)).toHaveLength(1);
+    });
+
+    it('a walk-in VSee creates after A gave up is found when the patient presses again on B: one visit', async () => {
+      const { cookie } = await signedUp(a);
+      // The instances' VSee client gives up after 5 s; VSee does the work after 6 s.
+      sandbox.knobs.setLatency('visits/add_walkin', 6_000);
+      const visitsBefore = sandbox.state.visits.size;
+
+      const first = await pressFrom(a, cookie);
+      expect(first.headers.location).toBe('/visits/checking');
+      expect((await pressFrom(b, cookie)).headers.location).toBe('/visits/checking');
+      for (let i = 0; i < 100 && sandbox.state.visits.size === visitsBefore; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      sandbox.knobs.setLatency('visits/add_walkin', 0);
+      const again = await pressFrom(b, cookie);
+
+      const created = [...sandbox.state.visits.values()].pop()!;
+      expect(again.status).toBe(302);
+      expect(parseLaunch(again.headers.location).next).toBe(`/visits/start/${created.id}`);
+      expect(addWalkinCalls()).toBe(1);
+      const myVisits = await request(a.url).get('/visits').set('Cookie', cookie).expect(200);
+      expect(myVisits.text.match(/data-testid="visit-\d+"/g)).toHaveLength(1);
+      expect(myVisits.text).toContain('Waiting for a provider');
+    });
+
     it('restarting A loses no session: the same cookie works on the new A, and on B meanwhile', async () => {
       const { fields, cookie } = await signedUp(a);
       const port = Number(new URL(a.url).port);
