@@ -136,7 +136,8 @@ describe('launch limits and closed visits, against the sandbox', () => {
     const second = await walkinForm(agent);
     expect(second.launchKey).not.toBe(first.launchKey);
     h.sandbox.requestLog.clear();
-    h.sandbox.knobs.failNext('visits/:id', { status: 503, times: 3 });
+    // More failures than one press reads (3 attempts a read): VSee stays unreadable for the whole press.
+    h.sandbox.knobs.failNext('visits/:id', { status: 503, times: 9 });
 
     const two = await agent
       .post('/visits/walkin')
