@@ -54,6 +54,15 @@ describe('configuration', () => {
     expect(errorOf({ [key]: value })).toContain(key);
   });
 
+  it('the exactly-once timings: 30 s by default, in seconds, and a takeover of 0 s is refused', () => {
+    expect(loadConfig({})).toMatchObject({ launchTakeoverMs: 30_000, lateCreateGraceMs: 30_000 });
+    expect(loadConfig({ LAUNCH_TAKEOVER_SECONDS: '45', LATE_CREATE_GRACE_SECONDS: '0' })).toMatchObject({
+      launchTakeoverMs: 45_000,
+      lateCreateGraceMs: 0,
+    });
+    expect(errorOf({ LAUNCH_TAKEOVER_SECONDS: '0' })).toContain('LAUNCH_TAKEOVER_SECONDS');
+  });
+
   it('in production, refuses to start without SESSION_SECRET', () => {
     expect(errorOf({ NODE_ENV: 'production', ...REAL_VSEE })).toContain(
       'SESSION_SECRET: required in production',
