@@ -2,6 +2,7 @@
 /// <reference lib="dom" />
 import { existsSync, mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { skippedSuite } from './services';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import {
@@ -42,7 +43,7 @@ export function describeWithBrowser(name: string, fn: () => void): void {
     throw new Error(`${CHROMIUM_PATH} not found: under CI=true the browser tests must run, not skip`);
   }
   process.stderr.write(`\n  ⚠ ${CHROMIUM_PATH} not found: skipping the browser tests "${name}"\n`);
-  describe.skip(name, () => undefined);
+  skippedSuite(name, CHROMIUM_PATH);
 }
 
 /** The system Chromium, headless, with nothing that reaches beyond loopback. */

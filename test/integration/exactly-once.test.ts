@@ -20,9 +20,9 @@ jest.setTimeout(60_000);
 
 // The harness's VSee client gives up on a call after 1.5 s; the sandbox's latency knob waits, then
 // does the work: VSee creates the visit after the portal has given up ("late create").
-const LATE_MS = 2_500;
+const LATE_MS = 6_000;
 
-async function until(what: () => boolean, timeoutMs = 10_000) {
+async function until(what: () => boolean, timeoutMs = 15_000) {
   const deadline = Date.now() + timeoutMs;
   while (!what()) {
     if (Date.now() > deadline) throw new Error('timed out waiting');

@@ -22,7 +22,9 @@ const canaryToken = () => `CANARY${randomBytes(12).toString('hex')}`;
 describe('canaries through every flow never reach the log (SECURITY L1)', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
-    h = await startClinic({ sandbox: { tokenFactory: canaryToken } });
+    // "No visit" is believed at once, so each failure below reaches its own error page (with the
+    // default grace the first lost answer would hold the patient on the checking page).
+    h = await startClinic({ sandbox: { tokenFactory: canaryToken }, clinicTiming: { lateCreateGraceMs: 0 } });
   });
   afterAll(() => h.close());
 

@@ -122,6 +122,8 @@ describe('VseeClient requests and answers', () => {
       end: 1458096388,
       provider: { id: '509', firstName: 'Ada', lastName: 'Lovelace', title: 'MD' },
       oneTimeToken: undefined,
+      // The intake it was built from (the documented `intake{id,…}`), to match a visit to a lost create.
+      intakeId: '56e8c536-566c-44b6-bbca-66f0ac1f0144',
     });
   });
 
