@@ -57,11 +57,6 @@ export async function createVisit(
     // Counted once the row is ours and the form was valid, before VSee is asked (SECURITY A4).
     await ctx.allowNewVisit?.();
     const session = await sso();
-    await noteLaunch(deps.db, claim.id, {
-      memberId: session.userId,
-      startsAt: recipe.slot?.startsAt,
-      endsAt: recipe.slot?.endsAt,
-    });
     if (claim.vsee_intake_id) {
       // A retry of a row whose earlier attempt lost VSee's answer (or died): that visit may exist.
       const earlier = await settleOutcome(deps, { ...claim, status: 'unknown' }, sso, signal);
@@ -77,7 +72,13 @@ export async function createVisit(
       session.token,
       signal,
     );
-    await noteLaunch(deps.db, claim.id, { intakeId: intake.id });
+    // One write before the create: what a lost answer is later looked up by (and the chosen slot).
+    await noteLaunch(deps.db, claim.id, {
+      intakeId: intake.id,
+      memberId: session.userId,
+      startsAt: recipe.slot?.startsAt,
+      endsAt: recipe.slot?.endsAt,
+    });
     let visit: VseeVisit;
     try {
       visit = await recipe.create(intake.id, session, signal);
