@@ -10,6 +10,9 @@ import { CANARY, settingsFor, ssoJson, thrown, visitJson } from './support';
 const TOKEN = CANARY.patientToken;
 const room = { data: { code: 'acmeroom' } };
 
+/** Per-call timeout: long enough for a scripted answer on a loaded machine (300 ms and 1 s were not). */
+const CALL_MS = 2000;
+
 describe('VseeClient transport: retries, keep-alive, connect timeout, TLS', () => {
   let fake: FakeVsee;
   let client: VseeClient;
@@ -17,7 +20,7 @@ describe('VseeClient transport: retries, keep-alive, connect timeout, TLS', () =
   beforeEach(async () => {
     fake = await startFakeVsee();
     client = new VseeClient(settingsFor(fake.apiUrl), {
-      timeouts: { callMs: 300 },
+      timeouts: { callMs: CALL_MS },
       retry: { baseDelayMs: 5 },
     });
   });
