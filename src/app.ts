@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { Store } from 'express-session';
 import { describeClinicError } from './clinic/errors';
+import { exposeIdentity, identityRoutes } from './identity/routes';
+import { launchRoutes } from './identity/launch-routes';
+import { LaunchTokenVerifier } from './identity/launch-token';
 import { clinicRoutes } from './clinic/routes';
 import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
@@ -45,7 +48,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const secureCookies = config.env === 'production';
   const cookieName = sessionCookieName(secureCookies);
-  const passport = createPassport(db);
+  const passport = createPassport(db, config.identity.vseePatientCode);
   const rateLimits = deps.rateLimits ?? new RateLimits();
 
   app.disable('x-powered-by');
@@ -90,11 +93,25 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentPath = req.path;
     next();
   });
-  app.use(exposeNotice);
+  app.use(exposeNotice, exposeIdentity(config));
+  const clinicDeps = { db, vsee: deps.vseeClient, settings: deps.vsee, logger };
+  // Before the CSRF check: a launch link is posted from the clinic's own site (src/identity/launch-routes.ts).
+  if (config.identity.launch) {
+    app.use(
+      launchRoutes({
+        clinic: clinicDeps,
+        verifier: new LaunchTokenVerifier(config.identity.launch, config.publicUrl),
+        rateLimits,
+        vseeCode: config.identity.vseePatientCode,
+        returnUrl: config.identity.launchReturnUrl,
+      }),
+    );
+  }
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
+  app.use(identityRoutes(config, db));
   app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits));
+  app.use(clinicRoutes(clinicDeps, rateLimits));
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));

@@ -12,7 +12,9 @@ export type AuditAction =
   | 'launch_econsult'
   | 'launch_rejoin'
   | 'launch_open_appointment'
-  | 'invite';
+  | 'invite'
+  | 'oidc_login'
+  | 'launch_link';
 
 export interface AuditEntry {
   accountId: number | null;
@@ -21,6 +23,8 @@ export interface AuditEntry {
   vseeVisitId?: string | null;
   requestId?: string | null;
   ip?: string | null;
+  /** Why it was refused: a fixed word (`replayed`, `expired`…), never text from the request. */
+  reason?: string | null;
 }
 
 /**
@@ -38,6 +42,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       vsee_visit_id: entry.vseeVisitId ?? null,
       request_id: entry.requestId ?? null,
       ip: entry.ip ?? null,
+      ...(entry.reason ? { reason: entry.reason } : {}),
     })
     .execute();
 }
