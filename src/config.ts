@@ -155,7 +155,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       k.startsWith('VSEE_') &&
       k !== 'VSEE_DISABLE_NAVIGATION' &&
       k !== 'VSEE_DISABLE_EMAILS' &&
-      k !== 'VSEE_WEBHOOK_SECRET',
+      k !== 'VSEE_WEBHOOK_SECRET' &&
+      k !== 'VSEE_PATIENT_CODE',
   );
   let vsee: VseeSettings | undefined;
   if (anyVsee || e.NODE_ENV === 'production') {
