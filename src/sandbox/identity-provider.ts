@@ -93,6 +93,15 @@ export function createDevIdentityProvider(
       return grant;
     },
     cookies: { keys: ['dev-identity-provider-cookie-key'] },
+    // Lifetimes set explicitly (seconds), or oidc-provider prints a notice for each default it uses.
+    ttl: {
+      AuthorizationCode: 60,
+      Interaction: 600,
+      Session: 3600,
+      Grant: 3600,
+      AccessToken: 600,
+      IdToken: 600,
+    },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },
   };
   // Loaded here, not at the top: only a sandbox asked for an identity provider pays for oidc-provider
