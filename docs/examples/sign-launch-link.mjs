@@ -24,12 +24,12 @@ export async function launchUrl(patient, action = 'clinic') {
   return `${PORTAL_URL}/launch?token=${token}`;
 }
 
-console.log(
-  await launchUrl({
+process.stdout.write(
+  `${await launchUrl({
     id: 1042,
     firstName: 'Ada',
     lastName: 'Lovelace',
     birthDate: '1985-12-10',
     email: 'ada@example.com',
-  }),
+  })}\n`,
 );
