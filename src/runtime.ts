@@ -61,7 +61,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       // The embedded sandbox posts its visit webhooks back to this portal, so My visits is live locally.
       webhookSecret ??= randomBytes(24).toString('hex');
       const webhook = { url: `${config.publicUrl}/webhooks/vsee/${webhookSecret}`, version: 1 as const };
-      const running = await startEmbeddedSandbox(config.sandboxPort, logger, webhook, devIdentityProvider(config));
+      const running = await startEmbeddedSandbox(
+        config.sandboxPort,
+        logger,
+        webhook,
+        devIdentityProvider(config),
+      );
       sandbox = running;
       closers.push(() => running.close());
     }

@@ -9,7 +9,11 @@ import type { SandboxContext } from './context';
 import { controlRoutes } from './control/routes';
 import { SANDBOX_CREDENTIALS } from './credentials';
 import { hex32 } from './ids';
-import { createDevIdentityProvider, DEV_OIDC_PATH, type DevIdentityProviderOptions } from './identity-provider';
+import {
+  createDevIdentityProvider,
+  DEV_OIDC_PATH,
+  type DevIdentityProviderOptions,
+} from './identity-provider';
 import { SandboxKnobs } from './knobs';
 import { RequestLog } from './request-log';
 import { SandboxState } from './state';

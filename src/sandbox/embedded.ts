@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import { DEV_OIDC_CLIENT, DEV_OIDC_PATH, DEV_PATIENTS, type DevIdentityProviderOptions } from './identity-provider';
+import {
+  DEV_OIDC_CLIENT,
+  DEV_OIDC_PATH,
+  DEV_PATIENTS,
+  type DevIdentityProviderOptions,
+} from './identity-provider';
 import { startSandbox } from './start-sandbox';
 import type { RunningSandbox, SandboxWebhookOptions } from './types';
 
