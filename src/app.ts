@@ -4,6 +4,9 @@ import type { Store } from 'express-session';
 import { describeClinicError } from './clinic/errors';
 import type { ClinicDeps } from './clinic/flows/context';
 import { clinicRoutes, settleBeforeDashboard } from './clinic/routes';
+import { exposeIdentity, identityRoutes } from './identity/routes';
+import { launchRoutes } from './identity/launch-routes';
+import { LaunchTokenVerifier } from './identity/launch-token';
 import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
 import { createPassport } from './portal/passport';
@@ -51,7 +54,7 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   const secureCookies = config.env === 'production';
   const cookieName = sessionCookieName(secureCookies);
-  const passport = createPassport(db);
+  const passport = createPassport(db, config.identity.vseePatientCode);
   const rateLimits = deps.rateLimits ?? new RateLimits();
 
   app.disable('x-powered-by');
@@ -96,10 +99,8 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentPath = req.path;
     next();
   });
-  app.use(exposeNotice);
-  app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
-
-  const clinic: ClinicDeps = {
+  app.use(exposeNotice, exposeIdentity(config));
+  const clinicDeps: ClinicDeps = {
     db,
     vsee: deps.vseeClient,
     settings: deps.vsee,
@@ -108,10 +109,25 @@ export function createApp(deps: AppDeps): Express {
     lateCreateGraceMs: config.lateCreateGraceMs,
     ...deps.clinicTiming,
   };
+  // Before the CSRF check: a launch link is posted from the clinic's own site (src/identity/launch-routes.ts).
+  if (config.identity.launch) {
+    app.use(
+      launchRoutes({
+        clinic: clinicDeps,
+        verifier: new LaunchTokenVerifier(config.identity.launch, config.publicUrl),
+        rateLimits,
+        vseeCode: config.identity.vseePatientCode,
+        returnUrl: config.identity.launchReturnUrl,
+      }),
+    );
+  }
+  app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
+
   // Before the dashboard renders, creates whose answer was lost are found out (bounded).
-  app.get('/', settleBeforeDashboard(clinic));
+  app.get('/', settleBeforeDashboard(clinicDeps));
+  app.use(identityRoutes(config, db));
   app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes(clinic, rateLimits));
+  app.use(clinicRoutes(clinicDeps, rateLimits));
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { type IdentityConfig, identityKeys, readIdentityConfig } from './identity/settings';
 
 /** The clinic's VSee Clinic settings. Absent in `Config` means "use the built-in sandbox". */
 export interface VseeSettings {
@@ -48,6 +49,8 @@ export interface Config {
   launchTakeoverMs: number;
   /** After a create whose answer was lost, how long VSee may still make the visit (see docs/exactly-once.md). */
   lateCreateGraceMs: number;
+  /** OIDC login, launch links, local accounts and the VSee patient code (src/identity/settings.ts). */
+  identity: IdentityConfig;
 }
 
 /** Thrown when the environment is wrong; the message names every bad key. */
@@ -109,6 +112,7 @@ const schema = z.object({
   // A live launch ends within its 15 s deadline; a shorter takeover could take a live launch over.
   LAUNCH_TAKEOVER_SECONDS: z.coerce.number().min(1).max(600).default(30),
   LATE_CREATE_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(30),
+  ...identityKeys,
 });
 
 /** Every environment key the portal reads (documented one by one in .env.example). */
@@ -158,7 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       k.startsWith('VSEE_') &&
       k !== 'VSEE_DISABLE_NAVIGATION' &&
       k !== 'VSEE_DISABLE_EMAILS' &&
-      k !== 'VSEE_WEBHOOK_SECRET',
+      k !== 'VSEE_WEBHOOK_SECRET' &&
+      k !== 'VSEE_PATIENT_CODE',
   );
   let vsee: VseeSettings | undefined;
   if (anyVsee || e.NODE_ENV === 'production') {
@@ -186,6 +191,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const identity = readIdentityConfig(e, problems);
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -209,5 +216,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
     launchTakeoverMs: e.LAUNCH_TAKEOVER_SECONDS * 1000,
     lateCreateGraceMs: e.LATE_CREATE_GRACE_SECONDS * 1000,
+    identity,
   };
 }

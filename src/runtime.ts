@@ -6,7 +6,7 @@ import { migrateToLatest } from './db/migrate';
 import { TombstoningRedisStore } from './portal/redis-session-store';
 import { DbSessionStore } from './portal/session-store';
 import { connectRedis, type RedisClient } from './redis';
-import { type RunningSandbox, startEmbeddedSandbox } from './sandbox';
+import { devIdentityProvider, type RunningSandbox, startEmbeddedSandbox } from './sandbox';
 import { VseeClient } from './vsee';
 import type { ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
@@ -61,7 +61,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       // The embedded sandbox posts its visit webhooks back to this portal, so My visits is live locally.
       webhookSecret ??= randomBytes(24).toString('hex');
       const webhook = { url: `${config.publicUrl}/webhooks/vsee/${webhookSecret}`, version: 1 as const };
-      const running = await startEmbeddedSandbox(config.sandboxPort, logger, webhook);
+      const running = await startEmbeddedSandbox(
+        config.sandboxPort,
+        logger,
+        webhook,
+        devIdentityProvider(config),
+      );
       sandbox = running;
       closers.push(() => running.close());
     }

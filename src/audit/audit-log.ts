@@ -14,7 +14,9 @@ export type AuditAction =
   | 'launch_open_appointment'
   | 'invite'
   /** A stored visit id that VSee says is not this patient's: refused, never linked. */
-  | 'visit_ownership';
+  | 'visit_ownership'
+  | 'oidc_login'
+  | 'launch_link';
 
 export interface AuditEntry {
   accountId: number | null;
@@ -24,6 +26,8 @@ export interface AuditEntry {
   vseeVisitId?: string | null;
   requestId?: string | null;
   ip?: string | null;
+  /** Why it was refused: a fixed word (`replayed`, `expired`…), never text from the request. */
+  reason?: string | null;
 }
 
 /**
@@ -41,6 +45,7 @@ export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
       vsee_visit_id: entry.vseeVisitId ?? null,
       request_id: entry.requestId ?? null,
       ip: entry.ip ?? null,
+      ...(entry.reason ? { reason: entry.reason } : {}),
     })
     .execute();
 }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'k
 import * as initial from './migrations/0001_initial';
 import * as webhookEvents from './migrations/0002_webhook_events';
 import * as oneOpenWalkin from './migrations/0003_one_open_walkin';
+import * as identities from './migrations/0004_identities';
 
 // Migrations are listed in code rather than read from a folder, so the same list works from
 // `src/` under Jest, from `dist/` in the container, and can never pick up a stray file.
@@ -9,6 +10,7 @@ const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_webhook_events': webhookEvents,
   '0003_one_open_walkin': oneOpenWalkin,
+  '0004_identities': identities,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,7 +8,8 @@ export interface AccountsTable {
   id: Generated<number>;
   /** Trimmed and lower-cased at the door, so the unique index is case-insensitive. */
   email: string;
-  password_hash: string;
+  /** Null for accounts from the clinic's identity provider or launch links: they never use a password. */
+  password_hash: string | null;
   first_name: string;
   last_name: string;
   /** YYYY-MM-DD */
@@ -62,6 +63,22 @@ export interface AuditEventsTable {
   vsee_visit_id: string | null;
   request_id: string | null;
   ip: string | null;
+  /** Why a login or launch link was refused: a fixed word such as `replayed`, never request text. */
+  reason: Generated<string | null>;
+}
+
+/** Who an account is at the clinic's identity provider or portal: (issuer, subject), never an email. */
+export interface IdentitiesTable {
+  issuer: string;
+  subject: string;
+  account_id: number;
+  created_at: string;
+}
+
+/** Launch-link token ids already used (issuer + jti, hashed), kept until the token expires. */
+export interface LaunchTokenUsesTable {
+  token_key: string;
+  expires_at: string;
 }
 
 export interface SessionsTable {
@@ -77,6 +94,8 @@ export interface Database {
   audit_events: AuditEventsTable;
   sessions: SessionsTable;
   webhook_events: WebhookEventsTable;
+  identities: IdentitiesTable;
+  launch_token_uses: LaunchTokenUsesTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -17,7 +17,16 @@ export interface Patient extends Profile {
   id: number;
   vseeCode: string;
   sessionVersion: number;
+  /** False for accounts from the clinic's identity provider or launch links: no password form, no password login. */
+  hasPassword: boolean;
 }
+
+/**
+ * Where a patient's VSee `code` comes from (VSEE_PATIENT_CODE): `portal`, the account's own opaque
+ * code; `subject`, the clinic's id for the patient (the identity's `sub`) when the account has one,
+ * so a patient VSee already knows under that id stays one VSee patient.
+ */
+export type VseeCodeSource = 'portal' | 'subject';
 
 export class EmailTakenError extends Error {
   override name = 'EmailTakenError';
@@ -28,15 +37,16 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function toPatient(row: Account): Patient {
+function toPatient(row: Account, subject?: string | null): Patient {
   return {
     id: row.id,
     email: row.email,
     firstName: row.first_name,
     lastName: row.last_name,
     dob: row.dob,
-    vseeCode: row.vsee_code,
+    vseeCode: subject ?? row.vsee_code,
     sessionVersion: row.session_version,
+    hasPassword: row.password_hash !== null,
   };
 }
 
@@ -67,9 +77,19 @@ export async function createAccount(db: Db, profile: Profile, password: string):
   }
 }
 
-export async function findPatientById(db: Db, id: number): Promise<Patient | undefined> {
+export async function findPatientById(
+  db: Db,
+  id: number,
+  vseeCode: VseeCodeSource = 'portal',
+): Promise<Patient | undefined> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-  return row && toPatient(row);
+  if (!row || vseeCode === 'portal') return row && toPatient(row);
+  const identity = await db
+    .selectFrom('identities')
+    .select('subject')
+    .where('account_id', '=', id)
+    .executeTakeFirst();
+  return toPatient(row, identity?.subject);
 }
 
 /**
@@ -81,8 +101,10 @@ export async function authenticate(db: Db, email: string, password: string): Pro
     .selectFrom('accounts')
     .selectAll()
     .where('email', '=', normalizeEmail(email))
+    // Accounts of the clinic's identity provider have no password and never log in with one.
+    .where('password_hash', 'is not', null)
     .executeTakeFirst();
-  if (!row) {
+  if (!row?.password_hash) {
     await burnVerificationTime(password);
     return undefined;
   }
@@ -122,7 +144,7 @@ export async function changePassword(
   next: string,
 ): Promise<Patient | undefined> {
   const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row || !(await verifyPassword(row.password_hash, current))) return undefined;
+  if (!row?.password_hash || !(await verifyPassword(row.password_hash, current))) return undefined;
   const updated = await db
     .updateTable('accounts')
     .set({

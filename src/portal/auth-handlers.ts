@@ -132,7 +132,9 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
             () => {
               res.clearCookie(cookieName, { path: '/' });
               res.set('Clear-Site-Data', '"cache"');
-              res.redirect(303, '/login?logged_out=1');
+              // The identity provider's own logout when the login came from there (src/identity/routes.ts).
+              const afterLogout: unknown = res.locals.afterLogout;
+              res.redirect(303, typeof afterLogout === 'string' ? afterLogout : '/login?logged_out=1');
             },
             next,
           );

@@ -1,7 +1,7 @@
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Db } from '../db/connection';
-import { authenticate, findPatientById, type Patient } from './accounts';
+import { authenticate, findPatientById, type Patient, type VseeCodeSource } from './accounts';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -23,7 +23,7 @@ export type PortalPassport = InstanceType<typeof Passport>;
  * A Passport instance of our own (not the module singleton), so two apps in one test process
  * never share strategies or serializers.
  */
-export function createPassport(db: Db): PortalPassport {
+export function createPassport(db: Db, vseeCode: VseeCodeSource = 'portal'): PortalPassport {
   const passport = new Passport();
 
   passport.use(
@@ -39,7 +39,7 @@ export function createPassport(db: Db): PortalPassport {
 
   // A session from before a password change carries an old version and is treated as logged out.
   passport.deserializeUser((stored: SessionUser, done) => {
-    findPatientById(db, stored.id).then(
+    findPatientById(db, stored.id, vseeCode).then(
       (patient) => done(null, patient && patient.sessionVersion === stored.v ? patient : false),
       done,
     );

@@ -9,6 +9,11 @@ import type { SandboxContext } from './context';
 import { controlRoutes } from './control/routes';
 import { SANDBOX_CREDENTIALS } from './credentials';
 import { hex32 } from './ids';
+import {
+  createDevIdentityProvider,
+  DEV_OIDC_PATH,
+  type DevIdentityProviderOptions,
+} from './identity-provider';
 import { SandboxKnobs } from './knobs';
 import { RequestLog } from './request-log';
 import { SandboxState } from './state';
@@ -55,6 +60,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
   // The API prefix usually sits inside the clinic prefix (`/vc/next/api_v3/` in `/vc/next/`), so it goes first.
   app.use(apiPrefix, apiRouter(ctx));
   app.use(clinicPrefix, pageHeaders, patientRoutes(ctx), providerRoutes(ctx));
+  // The development identity provider, once its issuer URL (which needs the port) is known.
+  let identityProvider: ReturnType<typeof createDevIdentityProvider> | undefined;
+  app.use(DEV_OIDC_PATH, (req, res, next) => (identityProvider ? identityProvider(req, res) : next()));
   app.use(pageHeaders, (req, res) =>
     sendRefusal(ctx, req, res, 404, 'Not found', 'The sandbox has no such page.'),
   );
@@ -70,6 +78,11 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     knobs: ctx.knobs,
     requestLog: ctx.requestLog,
     webhooks,
+    serveIdentityProvider: (baseUrl: string, identityOptions: DevIdentityProviderOptions): string => {
+      const issuer = identityOptions.issuer ?? baseUrl.replace(/\/+$/, '') + DEV_OIDC_PATH;
+      identityProvider = createDevIdentityProvider(issuer, identityOptions);
+      return issuer;
+    },
     settings: (baseUrl: string): VseeSettings => {
       const base = baseUrl.replace(/\/+$/, '');
       return {

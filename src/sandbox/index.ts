@@ -2,7 +2,8 @@
 export { SANDBOX_CREDENTIALS } from './credentials';
 export { createSandbox, DEFAULT_API_PREFIX, DEFAULT_CLINIC_PREFIX } from './create-sandbox';
 export { startSandbox } from './start-sandbox';
-export { startEmbeddedSandbox } from './embedded';
+export { devIdentityProvider, startEmbeddedSandbox } from './embedded';
+export { DEV_OIDC_CLIENT, DEV_PATIENTS } from './identity-provider';
 export { ENDPOINTS, KnobError, SandboxKnobs } from './knobs';
 export type { EndpointName, FailureMode, FailureSpec, KnobTarget } from './knobs';
 export { SandboxState, TransitionError } from './state';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { createSandbox } from './create-sandbox';
-import type { RunningSandbox, SandboxOptions } from './types';
+import type { RunningSandbox, StartSandboxOptions } from './types';
 
 /** Longer than any load balancer or client pool idle time, so keep-alive sockets are not reset under a client. */
 const KEEP_ALIVE_MS = 65_000;
@@ -17,10 +17,8 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 }
 
 /** Starts a sandbox on `host:port` (default 127.0.0.1, port 0 = any free port). */
-export async function startSandbox(
-  options: SandboxOptions & { port?: number; host?: string } = {},
-): Promise<RunningSandbox> {
-  const { port = 0, host = '127.0.0.1', ...sandboxOptions } = options;
+export async function startSandbox(options: StartSandboxOptions = {}): Promise<RunningSandbox> {
+  const { port = 0, host = '127.0.0.1', identityProvider, ...sandboxOptions } = options;
   const sandbox = createSandbox(sandboxOptions);
   const server = createServer(sandbox.app);
   server.keepAliveTimeout = KEEP_ALIVE_MS;
@@ -40,6 +38,7 @@ export async function startSandbox(
     ...sandbox,
     url,
     vsee: sandbox.settings(url),
+    oidcIssuer: identityProvider ? sandbox.serveIdentityProvider(url, identityProvider) : undefined,
     connectionsAccepted: () => accepted,
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { VseeSettings } from '../config';
+import type { DevIdentityProviderOptions } from './identity-provider';
 import type { SandboxState } from './state';
 import type { SandboxKnobs } from './knobs';
 import type { SandboxRequest } from './request-log';
@@ -26,6 +27,14 @@ export interface SandboxOptions {
   webhook?: SandboxWebhookOptions;
 }
 
+/** How a listening sandbox is started (startSandbox). */
+export interface StartSandboxOptions extends SandboxOptions {
+  port?: number;
+  host?: string;
+  /** Also serve the development identity provider at `/oidc` for these portals. */
+  identityProvider?: DevIdentityProviderOptions;
+}
+
 /** The sandbox's webhook sender, as tests drive it. */
 export interface SandboxWebhooks {
   /** Starts, re-points or (undefined) stops the webhooks. */
@@ -44,6 +53,11 @@ export interface Sandbox {
   knobs: SandboxKnobs;
   requestLog: { entries(): SandboxRequest[]; clear(): void };
   webhooks: SandboxWebhooks;
+  /**
+   * Serves the development OpenID provider at `{baseUrl}/oidc` for the given portals; returns its
+   * issuer (OIDC_ISSUER for those portals).
+   */
+  serveIdentityProvider(baseUrl: string, options: DevIdentityProviderOptions): string;
   /** VseeSettings for a portal talking to this sandbox at `baseUrl` (e.g. `http://127.0.0.1:4000`). */
   settings(baseUrl: string): VseeSettings;
 }
@@ -53,6 +67,8 @@ export interface RunningSandbox extends Sandbox {
   /** `http://HOST:PORT`, no trailing slash. */
   url: string;
   vsee: VseeSettings;
+  /** The development identity provider's issuer, when it was asked for. */
+  oidcIssuer?: string;
   /** TCP connections accepted so far, for keep-alive checks. */
   connectionsAccepted(): number;
   /** Stops listening and destroys every open socket, idle keep-alive and hung ones included. */

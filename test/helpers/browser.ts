@@ -73,12 +73,19 @@ export interface BrowserClinic {
  * portal's PUBLIC_URL (against which it checks the Origin of every POST) is the one the browser uses.
  */
 export async function startBrowserClinic(
-  options: Omit<Parameters<typeof startClinic>[0] & object, 'config'> = {},
+  options: Omit<Parameters<typeof startClinic>[0] & object, 'config'> & {
+    /** More portal settings (e.g. OIDC_*), on top of PUBLIC_URL. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<BrowserClinic> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const portalUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const harness = await startClinic({ ...options, config: testConfig({ PUBLIC_URL: portalUrl }) });
+  const { env, ...clinicOptions } = options;
+  const harness = await startClinic({
+    ...clinicOptions,
+    config: testConfig({ ...env, PUBLIC_URL: portalUrl }),
+  });
   server.on('request', harness.app);
   return {
     harness,
