@@ -5,6 +5,8 @@ import { describeClinicError } from './clinic/errors';
 import { clinicRoutes } from './clinic/routes';
 import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
+import type { Metrics } from './ops/metrics';
+import { httpMetrics } from './ops/metrics-server';
 import { createPassport } from './portal/passport';
 import { portalRoutes } from './portal/routes';
 import { absoluteLifetime, exposeNotice, sessionCookieName, sessionMiddleware } from './portal/sessions';
@@ -14,6 +16,7 @@ import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
+import { closeConnectionsWhenDraining, warnAboutUntrustedProxy } from './web/proxy-warning';
 import { requestLogging } from './web/request-logging';
 import { cspNonce, noStore, securityHeaders } from './web/security-headers';
 import { webhookRoutes } from './webhooks/routes';
@@ -35,6 +38,8 @@ export interface AppDeps {
   isDraining?: () => boolean;
   /** Secret of the VSee webhook receiver; default config.vseeWebhookSecret (the runtime may make one up for the sandbox). */
   webhookSecret?: string;
+  /** Prometheus metrics, served on METRICS_PORT by server.ts; none recorded when absent. */
+  metrics?: Metrics;
 }
 
 const ROOT = join(__dirname, '..');
@@ -56,6 +61,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('view cache', config.env === 'production');
 
   app.use(requestLogging(logger));
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
+  app.use(closeConnectionsWhenDraining(deps.isDraining ?? (() => false)));
+  app.use(warnAboutUntrustedProxy(logger, { trustProxy: config.trustProxy, isProduction: secureCookies }));
   app.use(
     cspNonce,
     securityHeaders({ clinicOrigin: new URL(deps.vsee.clinicUrl).origin, isProduction: secureCookies }),
@@ -69,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
       secret: deps.webhookSecret ?? config.vseeWebhookSecret,
       rateLimits,
       accountCode: deps.vsee.accountCode,
+      metrics: deps.metrics,
     }),
   );
   app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
@@ -94,7 +103,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
   app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits));
+  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits, deps.metrics));
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));
