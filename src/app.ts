@@ -16,7 +16,7 @@ import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
-import { closeConnectionsWhenDraining, warnAboutUntrustedProxy } from './web/proxy-warning';
+import { closeConnectionsWhenDraining, warnAboutUntrustedProxy } from './web/proxy-and-drain';
 import { requestLogging } from './web/request-logging';
 import { cspNonce, noStore, securityHeaders } from './web/security-headers';
 import { webhookRoutes } from './webhooks/routes';

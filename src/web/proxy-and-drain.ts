@@ -23,10 +23,18 @@ export function warnAboutUntrustedProxy(
   };
 }
 
-/** While draining, every answer closes its connection, so keep-alive clients let the server close. */
+/**
+ * While draining, every answer closes its connection, so keep-alive clients let the server close.
+ * Decided when the headers go out, not when the request arrived: a request already in flight at
+ * SIGTERM must close its connection too.
+ */
 export function closeConnectionsWhenDraining(isDraining: () => boolean) {
   return (_req: Request, res: Response, next: NextFunction): void => {
-    if (isDraining()) res.set('Connection', 'close');
+    const writeHead = res.writeHead;
+    res.writeHead = function (this: Response, ...args: unknown[]) {
+      if (isDraining() && !this.headersSent) this.setHeader('Connection', 'close');
+      return (writeHead as (...a: unknown[]) => Response).apply(this, args);
+    } as Response['writeHead'];
     next();
   };
 }
