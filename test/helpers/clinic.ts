@@ -2,6 +2,7 @@ import type { Store } from 'express-session';
 import request from 'supertest';
 import type { AuditAction } from '../../src/audit/audit-log';
 import type { Config, VseeSettings } from '../../src/config';
+import type { Metrics } from '../../src/ops/metrics';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import type { SandboxOptions } from '../../src/sandbox';
 import { VseeClient, type VseeClientOptions } from '../../src/vsee';
@@ -36,6 +37,8 @@ export async function startClinic(
     /** A session store other than the database's (e.g. Redis). */
     sessionStore?: Store;
     rateLimits?: RateLimits;
+    /** Metrics recorded by the portal and its VSee client. */
+    metrics?: Metrics;
   } = {},
 ): Promise<ClinicHarness> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
@@ -49,6 +52,7 @@ export async function startClinic(
     // Off by default: most tests study one failure at a time, and an open circuit would turn the
     // next test's failure into "unavailable". The breaker has its own tests (vsee-breaker.test.ts).
     breaker: { enabled: false },
+    metrics: options.metrics,
     ...options.client,
   });
   const app = buildPortal({
@@ -59,6 +63,7 @@ export async function startClinic(
     config: options.config,
     sessionStore: options.sessionStore,
     rateLimits: options.rateLimits,
+    metrics: options.metrics,
   });
   return {
     sandbox,

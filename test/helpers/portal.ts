@@ -4,6 +4,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app';
 import { type Config, loadConfig, type VseeSettings } from '../../src/config';
 import type { Db } from '../../src/db/connection';
+import type { Metrics } from '../../src/ops/metrics';
 import { DbSessionStore } from '../../src/portal/session-store';
 import { createLogger, type Logger } from '../../src/web/logger';
 import type { ReadinessCheck } from '../../src/web/health';
@@ -38,6 +39,7 @@ export interface TestPortalOptions {
   readinessChecks?: ReadinessCheck[];
   isDraining?: () => boolean;
   rateLimits?: RateLimits;
+  metrics?: Metrics;
 }
 
 /** The real app, built as server.ts builds it, on the given database. */
@@ -55,6 +57,7 @@ export function buildPortal(options: TestPortalOptions): Express {
     readinessChecks: options.readinessChecks,
     isDraining: options.isDraining,
     rateLimits: options.rateLimits,
+    metrics: options.metrics,
   });
 }
 
