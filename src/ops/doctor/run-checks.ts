@@ -46,6 +46,8 @@ export function allPassed(results: CheckResult[]): boolean {
  * for each problem, so a wrong setting shows in the log at once instead of as patients' errors.
  */
 export async function logBootChecks(config: Config, logger: Logger): Promise<void> {
+  // With the built-in sandbox (development) there is no deployment to check.
+  if (!config.vsee) return;
   const results = await runChecks(config, { sso: false, services: false });
   for (const result of results) {
     if (result.status === 'fail' || result.status === 'warn') {
