@@ -89,9 +89,7 @@ describe('npm run doctor against the sandbox', () => {
       expect(status).toBe(1);
       expect(failing(stdout).some((l) => l.startsWith(`FAIL ${setting}:`))).toBe(true);
       expect(stdout).toContain(`Fix: ${setting}`);
-      expect(stdout).not.toContain(
-        change[setting as keyof typeof change] === 'wrong-secret' ? 'wrong-secret' : '\u0000',
-      );
+      expect(stdout).not.toContain('wrong-secret');
     },
     90_000,
   );
