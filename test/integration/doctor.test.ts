@@ -5,7 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDb } from '../../src/db/connection';
 import { migrateToLatest } from '../../src/db/migrate';
+import { loadConfig } from '../../src/config';
+import { logBootChecks } from '../../src/ops/doctor/run-checks';
 import { type RunningSandbox, SANDBOX_CREDENTIALS, startSandbox } from '../../src/sandbox';
+import { capturingLogger } from '../helpers/logs';
 
 const ROOT = join(__dirname, '../..');
 
@@ -101,4 +104,20 @@ describe('npm run doctor against the sandbox', () => {
     expect(stdout).toMatch(/^skip VSEE_API_SECRET: SSO check skipped \(--no-sso\)/m);
     expect(sandbox.requestLog.entries().filter((e) => e.endpoint === 'users/sso')).toHaveLength(before);
   }, 90_000);
+
+  it('at boot, the same checks minus the SSO: one warning line per problem', async () => {
+    const { logger, lines } = capturingLogger('info');
+    const ssoBefore = sandbox.requestLog.entries().filter((e) => e.endpoint === 'users/sso').length;
+    await logBootChecks(loadConfig({ ...env, VSEE_ROOM_CODE: 'no-such-room', TRUST_PROXY: '0' }), logger);
+    const warnings = lines.map((l) => JSON.parse(l) as { level: string; msg: string });
+    expect(warnings.every((w) => w.level === 'warn')).toBe(true);
+    expect(warnings.map((w) => w.msg)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^startup check: FAIL VSEE_ROOM_CODE:/),
+        expect.stringMatching(/^startup check: FAIL TRUST_PROXY:/),
+      ]),
+    );
+    expect(warnings.some((w) => /VSEE_API_SECRET/.test(w.msg))).toBe(false);
+    expect(sandbox.requestLog.entries().filter((e) => e.endpoint === 'users/sso')).toHaveLength(ssoBefore);
+  });
 });
