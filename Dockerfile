@@ -1,6 +1,9 @@
 # syntax=docker/dockerfile:1
-# Build stage: compile TypeScript with the dev dependencies.
-FROM node:24-bookworm-slim AS build
+# The same Node version as .ci/run's second test run (scripts/node24-tests.sh): what ships is what is tested.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
+
+# Build stage: compile TypeScript with the dev dependencies, then keep only what production runs.
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 # python3/make/g++ only if a native module (argon2, better-sqlite3) has no prebuilt binary.
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
@@ -8,21 +11,27 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev
+# The sandbox is a development tool: it (and multer, a dev dependency) stays out of the image.
+RUN npm run build && rm -rf dist/sandbox && npm prune --omit=dev
 
 # Runtime stage: production dependencies, compiled code, templates and static files only.
-FROM node:24-bookworm-slim
+FROM ${NODE_IMAGE}
 ENV NODE_ENV=production
 WORKDIR /app
 # tini as PID 1 forwards SIGTERM to node and reaps zombies, so graceful shutdown works.
+# The code belongs to root and is read-only for the portal; the portal's user owns /app/data only.
 RUN apt-get update && apt-get install -y --no-install-recommends tini && rm -rf /var/lib/apt/lists/* \
-  && mkdir -p /app/data && chown node:node /app/data
-COPY --from=build --chown=node:node /app/node_modules ./node_modules
-COPY --from=build --chown=node:node /app/dist ./dist
-COPY --chown=node:node package.json ./
-COPY --chown=node:node views ./views
-COPY --chown=node:node public ./public
-USER node
+  && mkdir -p /app/data && chown 1000:1000 /app/data && chmod 0700 /app/data
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY scripts/build-if-needed.js ./scripts/
+COPY views ./views
+COPY public ./public
+# The SQLite database (and anything else the portal writes) lives here: mount a volume to keep it.
+VOLUME /app/data
+# Numeric, so Kubernetes' runAsNonRoot can verify it (uid 1000 is the image's `node` user).
+USER 1000:1000
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]

@@ -9,6 +9,8 @@ import { launchRoutes } from './identity/launch-routes';
 import { LaunchTokenVerifier } from './identity/launch-token';
 import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
+import type { Metrics } from './ops/metrics';
+import { httpMetrics } from './ops/metrics-server';
 import { createPassport } from './portal/passport';
 import { portalRoutes } from './portal/routes';
 import { absoluteLifetime, exposeNotice, sessionCookieName, sessionMiddleware } from './portal/sessions';
@@ -18,6 +20,7 @@ import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
+import { closeConnectionsWhenDraining, warnAboutUntrustedProxy } from './web/proxy-and-drain';
 import { requestLogging } from './web/request-logging';
 import { cspNonce, noStore, securityHeaders } from './web/security-headers';
 import { webhookRoutes } from './webhooks/routes';
@@ -44,6 +47,8 @@ export interface AppDeps {
   >;
   /** Secret of the VSee webhook receiver; default config.vseeWebhookSecret (the runtime may make one up for the sandbox). */
   webhookSecret?: string;
+  /** Prometheus metrics, served on METRICS_PORT by server.ts; none recorded when absent. */
+  metrics?: Metrics;
 }
 
 const ROOT = join(__dirname, '..');
@@ -65,6 +70,9 @@ export function createApp(deps: AppDeps): Express {
   app.set('view cache', config.env === 'production');
 
   app.use(requestLogging(logger));
+  if (deps.metrics) app.use(httpMetrics(deps.metrics));
+  app.use(closeConnectionsWhenDraining(deps.isDraining ?? (() => false)));
+  app.use(warnAboutUntrustedProxy(logger, { trustProxy: config.trustProxy, isProduction: secureCookies }));
   app.use(
     cspNonce,
     securityHeaders({ clinicOrigin: new URL(deps.vsee.clinicUrl).origin, isProduction: secureCookies }),
@@ -78,6 +86,7 @@ export function createApp(deps: AppDeps): Express {
       secret: deps.webhookSecret ?? config.vseeWebhookSecret,
       rateLimits,
       accountCode: deps.vsee.accountCode,
+      metrics: deps.metrics,
     }),
   );
   app.use('/static', express.static(join(ROOT, 'public'), { maxAge: '1h', index: false }));
@@ -127,7 +136,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/', settleBeforeDashboard(clinicDeps));
   app.use(identityRoutes(config, db));
   app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes(clinicDeps, rateLimits));
+  app.use(clinicRoutes(clinicDeps, rateLimits, deps.metrics));
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));

@@ -51,6 +51,8 @@ export interface Config {
   lateCreateGraceMs: number;
   /** OIDC login, launch links, local accounts and the VSee patient code (src/identity/settings.ts). */
   identity: IdentityConfig;
+  /** Port of the Prometheus `/metrics` listener; undefined: no metrics listener. */
+  metricsPort?: number;
 }
 
 /** Thrown when the environment is wrong; the message names every bad key. */
@@ -113,6 +115,7 @@ const schema = z.object({
   LAUNCH_TAKEOVER_SECONDS: z.coerce.number().min(1).max(600).default(30),
   LATE_CREATE_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(30),
   ...identityKeys,
+  METRICS_PORT: port.optional(),
 });
 
 /** Every environment key the portal reads (documented one by one in .env.example). */
@@ -129,7 +132,22 @@ const REQUIRED_VSEE_KEYS = [
 
 /** Secrets that must never sign production cookies (copied from docs or too easy to guess). */
 const KNOWN_WEAK_SECRETS = new Set(['change-me', 'changeme', 'secret', 'keyboard cat', 'development']);
+/** Words that mark a placeholder someone forgot to replace ("change-me-to-a-long-random-string…"). */
+const PLACEHOLDER_WORDS = /change.?me|replace.?me|your.?secret|keyboard.?cat|example|placeholder/i;
 const MIN_SECRET_LENGTH = 32;
+/** `openssl rand -hex 32` uses 16; a long string of fewer distinct characters was typed, not generated. */
+const MIN_DISTINCT_CHARACTERS = 10;
+
+/** True for a secret too short, well known, a placeholder, or a repetition (`abcabcabc…`, `xxxx…`). */
+export function isWeakSecret(secret: string): boolean {
+  return (
+    secret.length < MIN_SECRET_LENGTH ||
+    KNOWN_WEAK_SECRETS.has(secret.toLowerCase()) ||
+    PLACEHOLDER_WORDS.test(secret) ||
+    /^(.+)\1+$/s.test(secret) ||
+    new Set(secret).size < MIN_DISTINCT_CHARACTERS
+  );
+}
 
 /** Reads and validates the environment once; throws ConfigError naming every bad key. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -150,11 +168,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.NODE_ENV === 'production') {
     if (secrets.length === 0) problems.push('SESSION_SECRET: required in production');
     for (const s of secrets) {
-      if (s.length < MIN_SECRET_LENGTH || KNOWN_WEAK_SECRETS.has(s.toLowerCase())) {
-        problems.push(`SESSION_SECRET: each secret must be at least ${MIN_SECRET_LENGTH} random characters`);
+      if (isWeakSecret(s)) {
+        problems.push(
+          `SESSION_SECRET: each secret must be at least ${MIN_SECRET_LENGTH} random characters, not a ` +
+            'repeated or well-known string (e.g. openssl rand -hex 32)',
+        );
         break;
       }
     }
+    // Links, the CSRF origin check and secure cookies all depend on it: localhost is never right here.
+    if (!e.PUBLIC_URL) problems.push('PUBLIC_URL: required in production (the https address patients use)');
+    else if (!e.PUBLIC_URL.startsWith('https://'))
+      problems.push('PUBLIC_URL: must be an https:// address in production');
   }
 
   const anyVsee = Object.keys(present).some(
@@ -217,5 +242,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     launchTakeoverMs: e.LAUNCH_TAKEOVER_SECONDS * 1000,
     lateCreateGraceMs: e.LATE_CREATE_GRACE_SECONDS * 1000,
     identity,
+    metricsPort: e.METRICS_PORT,
   };
+}
+
+/**
+ * Only what `npm run db:migrate` and `npm run db:backup` need: they run beside (or before) the portal
+ * and must not demand its secrets or VSee settings.
+ */
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): {
+  databaseUrl: string;
+  logLevel: Config['logLevel'];
+} {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.pick({ DATABASE_URL: true, LOG_LEVEL: true }).safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return { databaseUrl: parsed.data.DATABASE_URL, logLevel: parsed.data.LOG_LEVEL };
 }

@@ -5,8 +5,9 @@ import { type Db, openDb, pingDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
 import { TombstoningRedisStore } from './portal/redis-session-store';
 import { DbSessionStore } from './portal/session-store';
+import { Metrics } from './ops/metrics';
 import { connectRedis, type RedisClient } from './redis';
-import { devIdentityProvider, type RunningSandbox, startEmbeddedSandbox } from './sandbox';
+import type { RunningSandbox } from './sandbox';
 import { VseeClient } from './vsee';
 import type { ReadinessCheck } from './web/health';
 import type { Logger } from './web/logger';
@@ -25,6 +26,8 @@ export interface Runtime {
   rateLimits: RateLimits;
   /** The webhook receiver's secret: VSEE_WEBHOOK_SECRET, or one made up for the embedded sandbox. */
   webhookSecret?: string;
+  /** The process's Prometheus metrics (served by server.ts on METRICS_PORT when set). */
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -61,6 +64,9 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       // The embedded sandbox posts its visit webhooks back to this portal, so My visits is live locally.
       webhookSecret ??= randomBytes(24).toString('hex');
       const webhook = { url: `${config.publicUrl}/webhooks/vsee/${webhookSecret}`, version: 1 as const };
+      // Loaded only here: production (which requires VSEE_* settings) never loads it, and the image
+      // leaves it (and its dependencies) out.
+      const { startEmbeddedSandbox, devIdentityProvider } = await import('./sandbox/embedded.js');
       const running = await startEmbeddedSandbox(
         config.sandboxPort,
         logger,
@@ -71,10 +77,11 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       closers.push(() => running.close());
     }
     const vsee = config.vsee ?? sandbox!.vsee;
-    const vseeClient = new VseeClient(vsee, { logger: logger.child({ component: 'vsee' }) });
+    const metrics = new Metrics();
+    const vseeClient = new VseeClient(vsee, { logger: logger.child({ component: 'vsee' }), metrics });
     closers.push(async () => vseeClient.close());
 
-    const rateLimits = new RateLimits(DEFAULT_RATE_LIMITS, redis);
+    const rateLimits = new RateLimits(DEFAULT_RATE_LIMITS, redis, undefined, logger);
     return {
       db,
       redis,
@@ -85,6 +92,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       readinessChecks,
       rateLimits,
       webhookSecret,
+      metrics,
       close,
     };
   } catch (error) {

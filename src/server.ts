@@ -1,7 +1,9 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app';
 import { type Config, ConfigError, loadConfig } from './config';
 import { loadOrCreateDevSecret } from './dev-secret';
+import { createMetricsServer } from './ops/metrics-server';
+import { logBootChecks } from './ops/doctor/run-checks';
 import { openRuntime } from './runtime';
 import { createLogger } from './web/logger';
 
@@ -11,6 +13,25 @@ const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 // Kubernetes waits 30 s after SIGTERM before SIGKILL; finish well inside that.
 const DRAIN_TIMEOUT_MS = 25_000;
 const DEV_SECRET_FILE = 'data/session-secret';
+
+/** Listens on `port`; rejects (e.g. EADDRINUSE) instead of logging "listening" for a port it never got. */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+function listenProblem(error: unknown, key: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return `${key}: port ${port} is already in use (another portal or program?)`;
+  if (code === 'EACCES')
+    return `${key}: not allowed to listen on port ${port} (ports below 1024 need privileges)`;
+  return `${key}: cannot listen on port ${port} (${code ?? String(error)})`;
+}
 
 async function main(): Promise<void> {
   let config: Config;
@@ -32,11 +53,29 @@ async function main(): Promise<void> {
   const runtime = await openRuntime(config, logger);
   let draining = false;
   const app = createApp({ ...runtime, config, logger, isDraining: () => draining });
-  const server: Server = app.listen(config.port, () => {
-    logger.info(`Patient portal listening on ${config.publicUrl} (port ${config.port})`);
-  });
+  const server: Server = createServer(app);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
+  const metricsServer = config.metricsPort === undefined ? undefined : createMetricsServer(runtime.metrics);
+  try {
+    await listen(server, config.port);
+  } catch (error) {
+    await runtime.close();
+    throw new StartupError(listenProblem(error, 'PORT', config.port));
+  }
+  if (metricsServer) {
+    try {
+      await listen(metricsServer, config.metricsPort!);
+    } catch (error) {
+      server.close();
+      await runtime.close();
+      throw new StartupError(listenProblem(error, 'METRICS_PORT', config.metricsPort!));
+    }
+    logger.info(`metrics on port ${config.metricsPort} (GET /metrics; keep this port private)`);
+  }
+  logger.info(`Patient portal listening on ${config.publicUrl} (port ${config.port})`);
+  // In the background: a wrong setting shows as a warning now, not as patients' errors later.
+  void logBootChecks(config, logger).catch(() => undefined);
 
   const shutdown = async (signal: string) => {
     if (draining) return;
@@ -49,6 +88,8 @@ async function main(): Promise<void> {
     forced.unref();
     // Keep serving while the load balancer notices the failing readiness check.
     await new Promise((resolve) => setTimeout(resolve, config.shutdownDelayMs));
+    metricsServer?.close();
+    metricsServer?.closeAllConnections();
     server.close(() => {
       runtime.close().then(
         () => {
@@ -58,12 +99,17 @@ async function main(): Promise<void> {
         () => process.exit(1),
       );
     });
-    // Idle keep-alive sockets would hold server.close() open until they time out.
+    // Idle keep-alive sockets would hold server.close() open until they time out; requests still in
+    // flight answer with `Connection: close` (app.ts), so their sockets close once they are done.
     server.closeIdleConnections();
+    setInterval(() => server.closeIdleConnections(), 250).unref();
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
 }
+
+/** A startup problem whose message already says what to change: printed alone, exit 1. */
+class StartupError extends Error {}
 
 main().catch((error: unknown) => {
   process.stderr.write(`Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -5,6 +5,8 @@ import type { ClinicDeps } from './flows/context';
 import { settleForPage } from './flows/refresh-statuses';
 import { clinicHandlers } from './handlers';
 import { limitLaunches } from './launch-limits';
+import { countLaunch, type LaunchFlow } from './launch-metrics';
+import type { Metrics } from '../ops/metrics';
 
 type HandlerName = keyof ReturnType<typeof clinicHandlers>;
 
@@ -18,34 +20,44 @@ export interface ClinicRoute {
    * protection tests are generated from this table, so a new launch route is tested the day it is added.
    */
   launches: boolean;
+  /** For launches: the flow as counted in portal_launches_total. */
+  flow?: LaunchFlow;
 }
 
 /** The clinic buttons and the pages around them: the URL map. */
 export const CLINIC_ROUTES: readonly ClinicRoute[] = [
-  { method: 'post', path: '/clinic/go', handler: 'goToClinic', launches: true },
-  { method: 'post', path: '/visits/walkin', handler: 'seeDoctorNow', launches: true },
+  { method: 'post', path: '/clinic/go', handler: 'goToClinic', launches: true, flow: 'clinic' },
+  { method: 'post', path: '/visits/walkin', handler: 'seeDoctorNow', launches: true, flow: 'walkin' },
   { method: 'get', path: '/visits', handler: 'myVisits', launches: false },
   { method: 'get', path: '/visits/checking', handler: 'checking', launches: false },
   { method: 'get', path: '/visits/:id', handler: 'showVisit', launches: false },
-  { method: 'post', path: '/visits/:id/rejoin', handler: 'rejoin', launches: true },
+  { method: 'post', path: '/visits/:id/rejoin', handler: 'rejoin', launches: true, flow: 'rejoin' },
   { method: 'get', path: '/visits/:id/invite', handler: 'invite', launches: false },
   // The slot page mints an SSO token and asks VSee: counted like a launch (its list is reused briefly).
   { method: 'get', path: '/appointments/new', handler: 'newAppointment', launches: true },
-  { method: 'post', path: '/appointments', handler: 'bookAppointment', launches: true },
+  { method: 'post', path: '/appointments', handler: 'bookAppointment', launches: true, flow: 'appointment' },
   { method: 'get', path: '/appointments/:id', handler: 'showAppointment', launches: false },
   { method: 'get', path: '/appointments/:id/calendar.ics', handler: 'appointmentCalendar', launches: false },
-  { method: 'post', path: '/appointments/:id/open', handler: 'openAppointment', launches: true },
+  {
+    method: 'post',
+    path: '/appointments/:id/open',
+    handler: 'openAppointment',
+    launches: true,
+    flow: 'open_appointment',
+  },
   { method: 'get', path: '/econsult/new', handler: 'newEconsult', launches: false },
-  { method: 'post', path: '/econsult', handler: 'askDoctor', launches: true },
+  { method: 'post', path: '/econsult', handler: 'askDoctor', launches: true, flow: 'econsult' },
   { method: 'get', path: '/econsult/:id', handler: 'showEconsult', launches: false },
 ];
 
-export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits): Router {
+export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits, metrics?: Metrics): Router {
   const handlers = clinicHandlers(deps, rateLimits);
   const launch = limitLaunches(rateLimits);
   const router = Router();
   for (const route of CLINIC_ROUTES) {
-    const steps: RequestHandler[] = route.launches ? [requireLogin, launch] : [requireLogin];
+    const steps: RequestHandler[] = [requireLogin];
+    if (route.flow) steps.push(countLaunch(metrics, route.flow));
+    if (route.launches) steps.push(launch);
     router[route.method](route.path, ...steps, handlers[route.handler] as RequestHandler);
   }
   return router;

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
@@ -26,7 +26,12 @@ types.setTypeParser(20, (value) => Number(value));
 export function openDb(url: string, options: DbOptions = {}): Db {
   if (dbKind(url) === 'sqlite') {
     const path = url.slice('sqlite:'.length);
-    if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+    if (path !== ':memory:') {
+      mkdirSync(dirname(resolve(path)), { recursive: true, mode: 0o700 });
+      // Patient data: readable by the portal's user only. SQLite gives its -wal and -shm files the
+      // database file's mode, so creating the file 0600 here covers all three ('a' keeps existing data).
+      closeSync(openSync(resolve(path), 'a', 0o600));
+    }
     const database = new SQLite(path === ':memory:' ? ':memory:' : resolve(path));
     // WAL lets readers proceed while one writer commits; busy_timeout waits instead of failing.
     database.pragma('journal_mode = WAL');
@@ -63,6 +68,24 @@ function reusingStatements(database: SQLite.Database) {
       return statement;
     },
   };
+}
+
+/**
+ * A consistent copy of a live SQLite database into `target`, through SQLite's online backup: safe
+ * while the portal writes (a plain file copy misses what is still in the WAL). The copy is 0600.
+ */
+export async function backupSqlite(url: string, target: string): Promise<void> {
+  if (dbKind(url) !== 'sqlite')
+    throw new Error('db:backup copies SQLite databases; for PostgreSQL use pg_dump');
+  const path = url.slice('sqlite:'.length);
+  if (path === ':memory:') throw new Error('an in-memory database cannot be backed up');
+  const database = new SQLite(resolve(path), { readonly: true, fileMustExist: true });
+  try {
+    closeSync(openSync(resolve(target), 'w', 0o600));
+    await database.backup(resolve(target));
+  } finally {
+    database.close();
+  }
 }
 
 /** Cheap round trip for readiness checks. */

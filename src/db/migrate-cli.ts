@@ -1,11 +1,11 @@
-import { loadConfig } from '../config';
+import { ConfigError, loadDatabaseConfig } from '../config';
 import { createLogger } from '../web/logger';
 import { openDb } from './connection';
 import { migrateToLatest } from './migrate';
 
-/** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. */
+/** `npm run db:migrate`: applies pending migrations to DATABASE_URL and exits. Needs no other setting. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadDatabaseConfig();
   const logger = createLogger(config.logLevel);
   const db = openDb(config.databaseUrl);
   try {
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError || error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

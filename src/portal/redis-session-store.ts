@@ -6,6 +6,21 @@ type Callback = (err?: unknown) => void;
 
 const TOMBSTONE_SECONDS = 24 * 3600;
 
+/** Redis did not answer (down, or slower than the command timeout): the page is a 503, not a 500. */
+export class SessionStoreUnavailableError extends Error {
+  override name = 'SessionStoreUnavailableError';
+  readonly status = 503;
+  constructor(cause: unknown) {
+    super('session store unavailable', { cause: { message: (cause as Error)?.message } });
+  }
+}
+
+/** The same callback, with any Redis error turned into SessionStoreUnavailableError. */
+function unavailableOnError<A extends unknown[]>(callback?: (err?: unknown, ...rest: A) => void) {
+  return (err?: unknown, ...rest: A) =>
+    callback?.(err ? new SessionStoreUnavailableError(err) : undefined, ...rest);
+}
+
 /**
  * connect-redis with tombstones: `destroy` leaves a marker, and `set`/`touch` refuse a session that
  * has one. Without it, a slow request that began before logout and saves after it would write the
@@ -22,7 +37,12 @@ export class TombstoningRedisStore extends RedisStore {
     this.tombstonePrefix = `${prefix}dead:`;
   }
 
-  override async destroy(sid: string, callback?: Callback): Promise<void> {
+  override async get(sid: string, callback: (err: unknown, data?: SessionData | null) => void) {
+    return super.get(sid, unavailableOnError(callback));
+  }
+
+  override async destroy(sid: string, original?: Callback): Promise<void> {
+    const callback = unavailableOnError(original);
     try {
       await this.redis.set(`${this.tombstonePrefix}${sid}`, '1', { EX: TOMBSTONE_SECONDS });
     } catch (err) {
@@ -32,12 +52,14 @@ export class TombstoningRedisStore extends RedisStore {
     await super.destroy(sid, callback);
   }
 
-  override async set(sid: string, sess: SessionData, callback?: Callback): Promise<void> {
+  override async set(sid: string, sess: SessionData, original?: Callback): Promise<void> {
+    const callback = unavailableOnError(original);
     if (await this.isDead(sid, callback)) return;
     await super.set(sid, sess, callback);
   }
 
-  override async touch(sid: string, sess: SessionData, callback?: Callback): Promise<void> {
+  override async touch(sid: string, sess: SessionData, original?: Callback): Promise<void> {
+    const callback = unavailableOnError(original);
     if (await this.isDead(sid, callback)) return;
     await super.touch(sid, sess, callback);
   }

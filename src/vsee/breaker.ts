@@ -1,4 +1,6 @@
 import CircuitBreaker from 'opossum';
+import type { Logger } from 'pino';
+import type { Metrics } from '../ops/metrics';
 import { isVseeError, VseeError, type VseeEndpoint } from './errors';
 
 export interface BreakerOptions {
@@ -10,6 +12,12 @@ export interface BreakerOptions {
   volumeThreshold?: number;
   /** How long the circuit stays open before one probe call may try VSee again (default 30 s). */
   resetTimeoutMs?: number;
+}
+
+/** Where the breaker reports opening and closing (a warn and an info line, and the gauge). */
+export interface BreakerReporting {
+  logger?: Logger;
+  metrics?: Metrics;
 }
 
 type Action = () => Promise<unknown>;
@@ -24,7 +32,7 @@ export class VseeBreaker {
   private readonly breaker?: CircuitBreaker<[Action], unknown>;
   private readonly resetTimeoutMs: number;
 
-  constructor(options: BreakerOptions = {}) {
+  constructor(options: BreakerOptions = {}, reporting: BreakerReporting = {}) {
     this.resetTimeoutMs = options.resetTimeoutMs ?? 30_000;
     if (options.enabled === false) return;
     this.breaker = new CircuitBreaker((action: Action) => action(), {
@@ -36,6 +44,18 @@ export class VseeBreaker {
       // true = "not a failure": refusals are VSee working as designed, and a 429 is VSee asking one
       // caller to slow down (often one patient's burst), not an outage to fail every patient for.
       errorFilter: (err: unknown) => isVseeError(err) && (err.kind === 'rejected' || err.status === 429),
+    });
+    const { logger, metrics } = reporting;
+    const seconds = Math.round(this.resetTimeoutMs / 1000);
+    this.breaker.on('open', () => {
+      metrics?.vseeCircuitOpen.set(1);
+      logger?.warn(
+        `vsee circuit breaker open: most recent VSee calls failed; refusing calls for ${seconds} s`,
+      );
+    });
+    this.breaker.on('close', () => {
+      metrics?.vseeCircuitOpen.set(0);
+      logger?.info('vsee circuit breaker closed: VSee answers again');
     });
   }
 

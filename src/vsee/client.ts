@@ -2,6 +2,7 @@ import type http from 'node:http';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { VseeSettings } from '../config';
+import type { Metrics } from '../ops/metrics';
 import { VseeError, type VseeEndpoint } from './errors';
 import { type Auth, type Call, VseeExchange } from './exchange';
 import { type BreakerOptions, VseeBreaker } from './breaker';
@@ -40,6 +41,8 @@ export interface VseeClientOptions {
   retry?: { attempts?: number; baseDelayMs?: number };
   /** The circuit breaker in front of every call (SECURITY O4). */
   breaker?: BreakerOptions;
+  /** vsee_request_duration_seconds and vsee_circuit_open go here when given. */
+  metrics?: Metrics;
 }
 
 const SSO_MEMBER_TYPE = 200;
@@ -61,12 +64,13 @@ export class VseeClient {
       attempts: Math.max(1, options.retry?.attempts ?? 3),
       baseDelayMs: options.retry?.baseDelayMs ?? 100,
     };
-    this.breaker = new VseeBreaker(options.breaker);
+    this.breaker = new VseeBreaker(options.breaker, { logger: options.logger, metrics: options.metrics });
     const connectMs = options.timeouts?.connectMs ?? 2_000;
     this.agent = createAgent(apiBase, { connectMs, maxSockets: options.maxSockets ?? 50 });
     this.exchange = new VseeExchange(settings, createHttp(this.agent), apiBase, {
       callMs: options.timeouts?.callMs ?? 5_000,
       logger: options.logger,
+      metrics: options.metrics,
     });
   }
 

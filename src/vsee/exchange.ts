@@ -3,6 +3,7 @@ import type { AxiosInstance } from 'axios';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { VseeSettings } from '../config';
+import type { Metrics } from '../ops/metrics';
 import { interpretAnswer } from './answers';
 import { isVseeError, type VseeEndpoint } from './errors';
 import { errorFromTransport } from './transport';
@@ -28,15 +29,17 @@ export interface Call<T> {
 export class VseeExchange {
   private readonly callMs: number;
   private readonly logger?: Logger;
+  private readonly metrics?: Metrics;
 
   constructor(
     private readonly settings: VseeSettings,
     private readonly http: AxiosInstance,
     private readonly apiBase: URL,
-    options: { callMs: number; logger?: Logger },
+    options: { callMs: number; logger?: Logger; metrics?: Metrics },
   ) {
     this.callMs = options.callMs;
     this.logger = options.logger;
+    this.metrics = options.metrics;
   }
 
   async attempt<T>(call: Call<T>, attempt: number): Promise<T> {
@@ -44,6 +47,7 @@ export class VseeExchange {
     const callTimer = AbortSignal.timeout(this.callMs);
     const signal = call.signal ? AbortSignal.any([call.signal, callTimer]) : callTimer;
     let status: number | undefined;
+    let vseeCode: number | undefined;
     let outcome = 'ok';
     try {
       const response = await this.http.request<string>({
@@ -66,14 +70,22 @@ export class VseeExchange {
             callTimedOut: callTimer.aborted,
           });
       outcome = vseeError.kind;
+      status ??= vseeError.status;
+      vseeCode = vseeError.vseeCode;
       throw vseeError;
     } finally {
-      // One line per call; never the URL (ids, query), headers or bodies (SECURITY L1).
-      const ms = Math.round(performance.now() - started);
-      this.logger?.debug(
-        { vsee: { endpoint: call.endpoint, method: call.method, attempt, status, ms, outcome } },
-        'vsee call',
-      );
+      const seconds = (performance.now() - started) / 1000;
+      this.metrics?.vseeRequestDuration.observe({ endpoint: call.endpoint, outcome }, seconds);
+      // One line per call; never the URL (ids, query), headers, bodies or VSee's message text (it may
+      // name the patient). A failure is a warning an operator can act on: endpoint, status, VSee's code.
+      const ms = Math.round(seconds * 1000);
+      const vsee = { endpoint: call.endpoint, method: call.method, attempt, status, vseeCode, ms, outcome };
+      if (outcome === 'ok') this.logger?.debug({ vsee }, 'vsee call');
+      else
+        this.logger?.warn(
+          { vsee },
+          `vsee ${call.endpoint} failed: ${outcome}${status ? ` (HTTP ${status})` : ''}`,
+        );
     }
   }
 

@@ -56,6 +56,13 @@ export const describeHttpError: ErrorDescriber = (err) => {
         retryAfter: typeof seconds === 'number' ? seconds : 60,
       };
     }
+    case 503:
+      return {
+        status: 503,
+        title: 'The portal is briefly unavailable',
+        message: 'Part of the portal is not answering right now. Please try again in a minute.',
+        retryAfter: 30,
+      };
     default:
       return undefined;
   }
@@ -87,8 +94,12 @@ export function errorHandler(logger: Logger, describers: ErrorDescriber[] = []) 
       ) ?? INTERNAL;
     const ref = String(req.id ?? 'unknown');
     const log = (req.log as Logger | undefined) ?? logger;
-    if (view.status >= 500) log.error({ err, ref }, 'request failed');
-    else
+    // One error line per failed request: the request logger's line (status, time, id) carries the
+    // error, instead of a second line here saying the same thing. Without it (no request logger), log here.
+    if (view.status >= 500) {
+      if (req.log) res.err = err as Error;
+      else logger.error({ err, ref }, 'request failed');
+    } else
       log.warn(
         { ref, status: view.status, reason: err instanceof Error ? err.name : typeof err },
         view.title,

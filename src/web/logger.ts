@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
@@ -34,13 +36,31 @@ export const REDACT_PATHS = [
   'location',
 ];
 
-/** The process logger: JSON lines on stdout (or the given stream), secrets redacted. */
+/** The version in package.json (same place from src/ and dist/), for the `version` on every line. */
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version ?? 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+const SERVICE = 'vsee-patient-bridge';
+const VERSION = packageVersion();
+
+/**
+ * The process logger: JSON lines on stdout (or the given stream), secrets redacted. Every line says
+ * which service, version and process wrote it, so lines from several instances can be told apart.
+ */
 export function createLogger(level: string, destination?: DestinationStream): Logger {
   return pino(
     {
       level,
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      base: undefined,
+      base: { service: SERVICE, version: VERSION, pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
     },

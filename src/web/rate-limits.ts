@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import {
-  type RateLimiterAbstract,
-  RateLimiterMemory,
-  RateLimiterRedis,
-  RateLimiterRes,
-} from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RedisClient } from '../redis';
+import { FallbackLimiter, FallbackReporter, type Limiter } from './fallback-limiter';
+import type { Logger } from './logger';
 
 /** Too many attempts: answered 429 with Retry-After, before any password check or VSee call. */
 export class TooManyRequestsError extends Error {
@@ -51,29 +48,35 @@ function retryAfter(res: RateLimiterRes): number {
 
 /**
  * Brute-force and abuse limits. Counters live in Redis when configured, so every instance shares
- * them; otherwise in this process's memory (one instance only, see docs/security.md).
+ * them (in process memory while Redis is away, see fallback-limiter.ts); otherwise in this process's memory (one instance only, see docs/security.md).
  */
 export class RateLimits {
-  private readonly loginUserIp: RateLimiterAbstract;
-  private readonly loginIp: RateLimiterAbstract;
-  private readonly visitCreations: RateLimiterAbstract;
-  private readonly launches: RateLimiterAbstract;
-  private readonly webhooks: RateLimiterAbstract;
+  private readonly loginUserIp: Limiter;
+  private readonly loginIp: Limiter;
+  private readonly visitCreations: Limiter;
+  private readonly launches: Limiter;
+  private readonly webhooks: Limiter;
 
   constructor(
     private readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS,
     redis?: RedisClient,
     prefix = 'portal:rl',
+    /** Where a fall back to per-process counting (Redis away) and the recovery are logged. */
+    logger?: Logger,
   ) {
-    const make = (keyPrefix: string, points: number, duration: number) =>
+    const reporter = new FallbackReporter(logger);
+    const make = (keyPrefix: string, points: number, duration: number): Limiter =>
       redis
-        ? new RateLimiterRedis({
-            storeClient: redis,
-            useRedisPackage: true,
-            keyPrefix: `${prefix}:${keyPrefix}`,
-            points,
-            duration,
-          })
+        ? new FallbackLimiter(
+            new RateLimiterRedis({
+              storeClient: redis,
+              useRedisPackage: true,
+              keyPrefix: `${prefix}:${keyPrefix}`,
+              points,
+              duration,
+            }),
+            reporter,
+          )
         : new RateLimiterMemory({ keyPrefix, points, duration });
     this.loginUserIp = make('login-user-ip', settings.loginFailuresPerUserIp, settings.loginBlockSeconds);
     this.loginIp = make('login-ip', settings.loginFailuresPerIpPerDay, 86_400);
@@ -126,7 +129,7 @@ export class RateLimits {
     return `${hashed(email.trim().toLowerCase())}:${ip}`;
   }
 
-  private async consumeOrThrow(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  private async consumeOrThrow(limiter: Limiter, key: string): Promise<void> {
     try {
       await limiter.consume(key);
     } catch (error) {

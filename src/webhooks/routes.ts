@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import type { Db } from '../db/connection';
+import type { Metrics } from '../ops/metrics';
 import type { Logger } from '../web/logger';
 import { type RateLimits, TooManyRequestsError } from '../web/rate-limits';
 import { applyVisitEvent, type ApplyOutcome } from './apply-visit-event';
@@ -15,6 +16,8 @@ export interface WebhookDeps {
   rateLimits: RateLimits;
   /** Our clinic's VSee account code: events about another clinic are never applied. */
   accountCode: string;
+  /** webhook_events_total{result} when given. */
+  metrics?: Metrics;
 }
 
 export const WEBHOOK_PATH = '/webhooks/vsee';
@@ -48,6 +51,7 @@ function logOf(req: Request, fallback: Logger): Logger {
 export function webhookRoutes(deps: WebhookDeps): Router {
   const router = Router();
   const pruneOldEvents = webhookEventPruner(deps.db);
+  const count = (result: string) => deps.metrics?.webhookEvents.inc({ result });
 
   const limit = async (req: Request, _res: Response, next: NextFunction) => {
     await deps.rateLimits.countWebhook(req.ip ?? 'unknown');
@@ -61,6 +65,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     }
     const given = typeof req.params.secret === 'string' ? req.params.secret : req.get(WEBHOOK_SECRET_HEADER);
     if (!sameSecret(deps.secret, given)) {
+      count('unauthorized');
       logOf(req, deps.logger).warn('vsee webhook refused: missing or wrong secret');
       res.status(401).json({ error: 'unauthorized' });
       return;
@@ -80,11 +85,13 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     const log = logOf(req, deps.logger);
     const parsed = parseWebhook(req.body);
     if (parsed.kind === 'invalid') {
+      count('malformed');
       log.warn({ problems: parsed.problems }, 'vsee webhook refused: malformed payload');
       res.status(400).json({ error: 'malformed payload', problems: parsed.problems });
       return;
     }
     if (parsed.kind === 'ignored') {
+      count('ignored');
       log.info({ eventType: parsed.type }, 'vsee webhook ignored: not a visit event');
       res.status(204).end();
       return;
@@ -93,11 +100,13 @@ export function webhookRoutes(deps: WebhookDeps): Router {
     // A shared or mis-pasted webhook URL must not let another clinic's events touch our visits
     // (VSee ids are per clinic). 204: redelivering would not help, so VSee need not retry.
     if (event.clinicCode !== deps.accountCode) {
+      count('other_clinic');
       log.warn({ eventId: event.id, eventType: event.type }, 'vsee webhook ignored: for another clinic');
       res.status(204).end();
       return;
     }
     const outcome = await applyVisitEvent(deps.db, event);
+    count(outcome);
     const fields = { eventId: event.id, eventType: event.type, vseeVisitId: event.visitId, outcome };
     if (outcome === 'unknown_visit') log.warn(fields, 'vsee webhook for a visit the portal does not know');
     else log.info({ ...fields, status: event.status, version: event.version }, 'vsee webhook');
@@ -114,6 +123,7 @@ export function webhookRoutes(deps: WebhookDeps): Router {
   // the app's error handler, which logs it under the request id.
   router.use(WEBHOOK_PATH, (err: unknown, req: Request, res: Response, next: NextFunction) => {
     if (err instanceof TooManyRequestsError) {
+      count('rate_limited');
       res.status(429).set('Retry-After', String(err.retryAfterSeconds)).json({ error: 'too many requests' });
       return;
     }

@@ -2,6 +2,7 @@ import type { Store } from 'express-session';
 import request from 'supertest';
 import type { AuditAction } from '../../src/audit/audit-log';
 import type { Config, VseeSettings } from '../../src/config';
+import type { Metrics } from '../../src/ops/metrics';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import type { SandboxOptions } from '../../src/sandbox';
 import { WORKDAY_START_HOUR_UTC } from '../../src/sandbox/slots';
@@ -46,6 +47,8 @@ export async function startClinic(
     rateLimits?: RateLimits;
     /** Shorter waits for the exactly-once tests (takeover, late-create grace, checking page). */
     clinicTiming?: TestPortalOptions['clinicTiming'];
+    /** Metrics recorded by the portal and its VSee client. */
+    metrics?: Metrics;
   } = {},
 ): Promise<ClinicHarness> {
   const sandbox = await startSandbox({ port: 0, ...options.sandbox });
@@ -59,6 +62,7 @@ export async function startClinic(
     // Off by default: most tests study one failure at a time, and an open circuit would turn the
     // next test's failure into "unavailable". The breaker has its own tests (vsee-breaker.test.ts).
     breaker: { enabled: false },
+    metrics: options.metrics,
     ...options.client,
   });
   const app = buildPortal({
@@ -70,6 +74,7 @@ export async function startClinic(
     sessionStore: options.sessionStore,
     rateLimits: options.rateLimits,
     clinicTiming: options.clinicTiming,
+    metrics: options.metrics,
   });
   return {
     sandbox,

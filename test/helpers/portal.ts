@@ -4,6 +4,7 @@ import request from 'supertest';
 import { type AppDeps, createApp } from '../../src/app';
 import { type Config, loadConfig, type VseeSettings } from '../../src/config';
 import type { Db } from '../../src/db/connection';
+import type { Metrics } from '../../src/ops/metrics';
 import { DbSessionStore } from '../../src/portal/session-store';
 import { createLogger, type Logger } from '../../src/web/logger';
 import type { ReadinessCheck } from '../../src/web/health';
@@ -39,6 +40,7 @@ export interface TestPortalOptions {
   isDraining?: () => boolean;
   rateLimits?: RateLimits;
   clinicTiming?: AppDeps['clinicTiming'];
+  metrics?: Metrics;
 }
 
 /** The real app, built as server.ts builds it, on the given database. */
@@ -57,6 +59,7 @@ export function buildPortal(options: TestPortalOptions): Express {
     isDraining: options.isDraining,
     rateLimits: options.rateLimits,
     clinicTiming: options.clinicTiming,
+    metrics: options.metrics,
   });
 }
 
