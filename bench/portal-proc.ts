@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const config = loadConfig({
     NODE_ENV: 'production',
     PORT: '0',
+    // Production insists on email; the bench sends none (the outbox sender is not started here).
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    REQUIRE_VERIFIED_EMAIL: 'off',
     PUBLIC_URL: 'https://portal.bench.test',
     TRUST_PROXY: '1',
     SESSION_SECRET: process.env.BENCH_SESSION_SECRET ?? '',

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001_initial';
 import * as webhookEvents from './migrations/0002_webhook_events';
+import * as email from './migrations/0005_email';
 
 // Migrations are listed in code rather than read from a folder, so the same list works from
 // `src/` under Jest, from `dist/` in the container, and can never pick up a stray file.
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_webhook_events': webhookEvents,
+  '0005_email': email,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
