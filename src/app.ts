@@ -5,6 +5,9 @@ import { describeClinicError } from './clinic/errors';
 import { clinicRoutes } from './clinic/routes';
 import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
+import { AppointmentMail } from './email/appointment-mail';
+import { Mailer } from './email/mailer';
+import { emailRoutes, requireVerifiedEmail, VSEE_PATHS } from './portal/email-routes';
 import { createPassport } from './portal/passport';
 import { portalRoutes } from './portal/routes';
 import { absoluteLifetime, exposeNotice, sessionCookieName, sessionMiddleware } from './portal/sessions';
@@ -93,8 +96,18 @@ export function createApp(deps: AppDeps): Express {
   app.use(exposeNotice);
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
-  app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits));
+  // Email only queues here (one INSERT); the runtime's outbox sender delivers it.
+  const mailer = new Mailer(db, config, logger);
+  app.use(portalRoutes(db, passport, cookieName, rateLimits, mailer));
+  app.use(emailRoutes({ db, mailer, rateLimits, logger }));
+  app.use(VSEE_PATHS, requireVerifiedEmail(mailer));
+  app.use(
+    clinicRoutes(
+      { db, vsee: deps.vseeClient, settings: deps.vsee, logger },
+      rateLimits,
+      new AppointmentMail(db, mailer),
+    ),
+  );
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));

@@ -3,6 +3,10 @@ import type { Store } from 'express-session';
 import type { Config, VseeSettings } from './config';
 import { type Db, openDb, pingDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
+import { Mailer } from './email/mailer';
+import { OutboxSender } from './email/sender';
+import { createMailTransport } from './email/transport';
+import { ReminderScheduler } from './reminders/scheduler';
 import { TombstoningRedisStore } from './portal/redis-session-store';
 import { DbSessionStore } from './portal/session-store';
 import { connectRedis, type RedisClient } from './redis';
@@ -25,8 +29,13 @@ export interface Runtime {
   rateLimits: RateLimits;
   /** The webhook receiver's secret: VSEE_WEBHOOK_SECRET, or one made up for the embedded sandbox. */
   webhookSecret?: string;
+  /** Starts the outbox sender and the reminder scheduler (their timers); `close` stops them first. */
+  startBackgroundJobs(): void;
   close(): Promise<void>;
 }
+
+/** Without SMTP_URL (development only), emails are written here as .eml files. */
+export const DEV_OUTBOX_DIR = 'data/outbox';
 
 /**
  * Opens the database (and migrates it), Redis when configured, and the VSee side: the configured
@@ -70,6 +79,22 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     closers.push(async () => vseeClient.close());
 
     const rateLimits = new RateLimits(DEFAULT_RATE_LIMITS, redis);
+
+    const transport = createMailTransport(config.mail.smtpUrl, DEV_OUTBOX_DIR);
+    const outboxSender = new OutboxSender(
+      db,
+      transport,
+      config.mail.from,
+      logger.child({ component: 'email' }),
+    );
+    const reminders = new ReminderScheduler(
+      db,
+      new Mailer(db, config, logger),
+      logger.child({ component: 'reminders' }),
+    );
+    // Closed in reverse: reminders stop queueing, then the sender finishes its pass, then the database.
+    closers.push(() => outboxSender.stop());
+    closers.push(() => reminders.stop());
     return {
       db,
       redis,
@@ -80,6 +105,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       readinessChecks,
       rateLimits,
       webhookSecret,
+      startBackgroundJobs: () => {
+        outboxSender.start();
+        reminders.start();
+      },
       close,
     };
   } catch (error) {

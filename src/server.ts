@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   const app = createApp({ ...runtime, config, logger, isDraining: () => draining });
   const server: Server = app.listen(config.port, () => {
     logger.info(`Patient portal listening on ${config.publicUrl} (port ${config.port})`);
+    runtime.startBackgroundJobs();
   });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;

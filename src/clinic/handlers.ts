@@ -16,7 +16,7 @@ import { inviteSomeone } from './flows/invite';
 import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
 import { findVisitFresh, listVisitsFresh } from './flows/refresh-statuses';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
-import { calendarFile } from './ics';
+import type { AppointmentMail } from '../email/appointment-mail';
 import { isTimeZone, pickTimeZone, dateTimeLabel, timeLabel, zoneName } from './time-zones';
 import { slotDays, visitRow } from './view-models';
 
@@ -54,7 +54,7 @@ function patientZone(req: Request, clinicZone?: string): string {
   return pickTimeZone(sent, req.session.timezone, clinicZone);
 }
 
-export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
+export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: AppointmentMail) {
   /**
    * The context of a launch that may create a visit. At most a few new visits per patient per minute
    * (SECURITY A4): the flow counts one only when its form was valid (a patient correcting a typo has
@@ -163,6 +163,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
           reason: form.data.reason,
           timezone,
         });
+        await mail.booked(req.user!.id, record.id, timezone);
         res.redirect(303, `/appointments/${record.id}`);
       } catch (error) {
         if (!(error instanceof SlotTakenError)) throw error;
@@ -193,13 +194,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
 
     async appointmentCalendar(req: Request, res: Response): Promise<void> {
       const record = await findAppointment(deps, contextOf(req), visitId(req));
-      const body = calendarFile({
-        uid: `appointment-${record.id}@patient-portal`,
-        start: record.starts_at ?? 0,
-        end: record.ends_at ?? (record.starts_at ?? 0) + 900,
-        summary: 'Video appointment with the clinic',
-        description: `With ${record.provider_name ?? 'a clinic provider'}. Open it from the patient portal: My visits → Open appointment.`,
-      });
+      const body = await mail.calendarFor(req.user!.id, record.id);
       res.type('text/calendar').attachment('appointment.ics').send(body);
     },
 

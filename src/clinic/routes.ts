@@ -4,10 +4,11 @@ import type { ClinicDeps } from './flows/context';
 import { clinicHandlers } from './handlers';
 import { limitLaunches } from './launch-limits';
 import type { RateLimits } from '../web/rate-limits';
+import type { AppointmentMail } from '../email/appointment-mail';
 
 /** The clinic buttons and the pages around them. Every launch is a POST (CSRF-checked by the app). */
-export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits): Router {
-  const h = clinicHandlers(deps, rateLimits);
+export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits, mail: AppointmentMail): Router {
+  const h = clinicHandlers(deps, rateLimits, mail);
   const router = Router();
   const launch = limitLaunches(rateLimits);
   router.post('/clinic/go', requireLogin, launch, h.goToClinic);

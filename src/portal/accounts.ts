@@ -17,6 +17,10 @@ export interface Patient extends Profile {
   id: number;
   vseeCode: string;
   sessionVersion: number;
+  /** The current email address was confirmed through a link we sent to it. */
+  emailVerified: boolean;
+  /** Appointment reminders by email (on unless the patient turned them off). */
+  remindersEnabled: boolean;
 }
 
 export class EmailTakenError extends Error {
@@ -28,7 +32,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function toPatient(row: Account): Patient {
+export function toPatient(row: Account): Patient {
   return {
     id: row.id,
     email: row.email,
@@ -37,6 +41,8 @@ function toPatient(row: Account): Patient {
     dob: row.dob,
     vseeCode: row.vsee_code,
     sessionVersion: row.session_version,
+    emailVerified: row.email_verified_at !== null,
+    remindersEnabled: row.reminders_enabled !== 0,
   };
 }
 
@@ -89,18 +95,28 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   return (await verifyPassword(row.password_hash, password)) ? toPatient(row) : undefined;
 }
 
-/** Saves name, date of birth and email; throws EmailTakenError if the new email belongs to another account. */
+/**
+ * Saves name, date of birth and email; throws EmailTakenError if the new email belongs to another
+ * account. A changed email is unconfirmed until its owner opens the link sent to it.
+ */
 export async function updateProfile(db: Db, id: number, profile: Profile): Promise<Patient> {
+  const email = normalizeEmail(profile.email);
   try {
     const row = await db
       .updateTable('accounts')
-      .set({
-        email: normalizeEmail(profile.email),
+      .set((eb) => ({
+        email,
+        email_verified_at: eb
+          .case()
+          .when('email', '=', email)
+          .then(eb.ref('email_verified_at'))
+          .else(null)
+          .end(),
         first_name: profile.firstName,
         last_name: profile.lastName,
         dob: profile.dob,
         updated_at: new Date().toISOString(),
-      })
+      }))
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();

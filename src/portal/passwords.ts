@@ -4,15 +4,23 @@ import argon2 from 'argon2';
 // libuv thread pool, so the event loop keeps serving other patients while a hash is computed.
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
-/** Hashes a password exactly as typed (no trimming, no normalisation). */
+/**
+ * Hashes a password as typed but Unicode-normalised (NFC, NIST 800-63B §5.1.1.2): "é" typed as one
+ * character on one keyboard and as e + accent on another is the same password. No trimming.
+ */
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, OPTIONS);
+  return argon2.hash(password.normalize('NFC'), OPTIONS);
 }
 
-/** True when `password` matches `hash`; false on any malformed hash rather than throwing. */
+/**
+ * True when `password` matches `hash`; false on any malformed hash rather than throwing. Hashes made
+ * before normalisation began are still checked against the password exactly as typed.
+ */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    return await argon2.verify(hash, password);
+    const normalized = password.normalize('NFC');
+    if (await argon2.verify(hash, normalized)) return true;
+    return normalized !== password && (await argon2.verify(hash, password));
   } catch {
     return false;
   }
