@@ -201,16 +201,13 @@ describe('email for accounts: reset, verification, sign-up (real SMTP server)', 
     const { fields, agent } = await registered();
     const _csrf = await csrfOf(agent, '/profile');
     const newEmail = `new.${fields.email}`;
-    const saved = await agent
-      .post('/profile')
-      .type('form')
-      .send({
-        _csrf,
-        first_name: fields.first_name,
-        last_name: fields.last_name,
-        dob: fields.dob,
-        email: newEmail,
-      });
+    const saved = await agent.post('/profile').type('form').send({
+      _csrf,
+      first_name: fields.first_name,
+      last_name: fields.last_name,
+      dob: fields.dob,
+      email: newEmail,
+    });
     expect(saved.status).toBe(303);
     await mailTo(fields.email, /was changed/);
     const link = linkIn(await mailTo(newEmail, /Confirm your email/), '/email/verify/');
