@@ -69,7 +69,13 @@ async function main(): Promise<void> {
     // SECURITY A4 allows 3 new visits a minute per patient; a benchmark presses hundreds. Raised here
     // only, so the limiter itself (a Redis or memory counter per press) is still on the measured path.
     rateLimits: new RateLimits(
-      { ...DEFAULT_RATE_LIMITS, visitCreationsPerMinute: 1e9, launchesPerMinute: 1e9 },
+      // The bench also signs up its patients from one IP (the per-IP sign-up limit is 20 an hour).
+      {
+        ...DEFAULT_RATE_LIMITS,
+        visitCreationsPerMinute: 1e9,
+        launchesPerMinute: 1e9,
+        signupsPerIpPerHour: 1e9,
+      },
       redis,
       `${prefix}:rl`,
     ),

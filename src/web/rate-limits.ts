@@ -48,7 +48,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   visitCreationsPerMinute: 3,
   launchesPerMinute: 30,
   webhooksPerIpPerMinute: 600,
-  signupsPerIpPerHour: 10,
+  signupsPerIpPerHour: 20,
   resetEmailsPerAddressPerHour: 3,
   resetRequestsPerIpPerHour: 20,
   verificationResendsPerHour: 5,
