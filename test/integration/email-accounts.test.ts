@@ -153,6 +153,26 @@ describe('email for accounts: reset, verification, sign-up (real SMTP server)', 
     expect(queued).toHaveLength(0);
   });
 
+  it('an account without a password (signed in elsewhere) gets no reset email', async () => {
+    const { fields } = await registered();
+    await testDb.db
+      .updateTable('accounts')
+      .set({ password_hash: '' })
+      .where('email', '=', fields.email)
+      .execute();
+    const browser = request.agent(app);
+    const _csrf = await csrfOf(browser, '/password/forgot');
+    const res = await browser.post('/password/forgot').type('form').send({ _csrf, email: fields.email });
+    expect(res.text).toContain('If an account uses that address');
+    await new Promise((r) => setTimeout(r, 500));
+    const queued = await testDb.db
+      .selectFrom('outbox')
+      .select('subject')
+      .where('to_address', '=', fields.email)
+      .execute();
+    expect(queued.filter((q) => q.subject.startsWith('Reset'))).toHaveLength(0);
+  });
+
   it('an unknown or malformed link gets the plain page, never an error', async () => {
     for (const token of ['x'.repeat(43), 'short', 'A'.repeat(200)]) {
       const res = await request(app).get(`/password/reset/${token}`);

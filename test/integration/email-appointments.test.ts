@@ -4,6 +4,7 @@ import { smtpTransport } from '../../src/email/transport';
 import { Mailer } from '../../src/email/mailer';
 import { ReminderScheduler } from '../../src/reminders/scheduler';
 import { type ClinicHarness, launchForm, patientOf, slotsOf, startClinic } from '../helpers/clinic';
+import { csrfFrom } from '../helpers/html';
 import { testConfig } from '../helpers/portal';
 import { linkIn, startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
@@ -109,7 +110,7 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
   });
 
   it('an appointment booked inside both offsets gets one reminder at once; reminders off means none', async () => {
-    const { fields, visitId, slot, account } = await bookFirstSlot();
+    const { fields, visitId, slot } = await bookFirstSlot();
     expect(await scheduler.runOnce(new Date((slot.start - 30 * 60) * 1000))).toBeGreaterThanOrEqual(1);
     const claims = await h.testDb.db
       .selectFrom('reminder_claims')
@@ -124,22 +125,23 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
       .execute();
     expect(queued.filter((r) => r.subject.startsWith('Reminder'))).toHaveLength(1);
 
-    const other = await bookFirstSlot().catch(() => undefined);
-    if (other) {
-      await h.testDb.db
-        .updateTable('accounts')
-        .set({ reminders_enabled: 0 })
-        .where('id', '=', other.account.id)
-        .execute();
-      await scheduler.runOnce(new Date((other.slot.start - 30 * 60) * 1000));
-      const none = await h.testDb.db
-        .selectFrom('reminder_claims')
-        .selectAll()
-        .where('visit_id', '=', other.visitId)
-        .execute();
-      expect(none).toHaveLength(0);
-    }
-    void account;
+    const other = await bookFirstSlot();
+    // Turned off the way a patient does it: the profile's switch.
+    const profile = await other.agent.get('/profile');
+    expect(profile.text).toContain('Turn reminders off');
+    const off = await other.agent
+      .post('/profile/reminders')
+      .type('form')
+      .send({ _csrf: csrfFrom(profile.text), reminders: 'off' });
+    expect(off.status).toBe(303);
+    expect((await other.agent.get('/profile')).text).toContain('data-testid="reminders-off"');
+    await scheduler.runOnce(new Date((other.slot.start - 30 * 60) * 1000));
+    const none = await h.testDb.db
+      .selectFrom('reminder_claims')
+      .selectAll()
+      .where('visit_id', '=', other.visitId)
+      .execute();
+    expect(none).toHaveLength(0);
   });
 
   it('canary: no visit reason or VSee token in any email or log line', async () => {
