@@ -13,14 +13,12 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 /**
- * True when `password` matches `hash`; false on any malformed hash rather than throwing. Hashes made
- * before normalisation began are still checked against the password exactly as typed.
+ * True when `password` (normalised as in hashPassword) matches `hash`; false on any malformed hash
+ * rather than throwing. One argon2 operation per check, whatever is typed, so timing tells nothing.
  */
 export async function verifyPassword(hash: string, password: string): Promise<boolean> {
   try {
-    const normalized = password.normalize('NFC');
-    if (await argon2.verify(hash, normalized)) return true;
-    return normalized !== password && (await argon2.verify(hash, password));
+    return await argon2.verify(hash, password.normalize('NFC'));
   } catch {
     return false;
   }
