@@ -33,6 +33,9 @@ async function main(): Promise<void> {
   const config = loadConfig({
     NODE_ENV: 'production',
     PORT: '0',
+    // Production insists on email; the bench sends none (the outbox sender is not started here).
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    REQUIRE_VERIFIED_EMAIL: 'off',
     PUBLIC_URL: 'https://portal.bench.test',
     TRUST_PROXY: '1',
     SESSION_SECRET: process.env.BENCH_SESSION_SECRET ?? '',
@@ -66,7 +69,13 @@ async function main(): Promise<void> {
     // SECURITY A4 allows 3 new visits a minute per patient; a benchmark presses hundreds. Raised here
     // only, so the limiter itself (a Redis or memory counter per press) is still on the measured path.
     rateLimits: new RateLimits(
-      { ...DEFAULT_RATE_LIMITS, visitCreationsPerMinute: 1e9, launchesPerMinute: 1e9 },
+      // The bench also signs up its patients from one IP (the per-IP sign-up limit is 20 an hour).
+      {
+        ...DEFAULT_RATE_LIMITS,
+        visitCreationsPerMinute: 1e9,
+        launchesPerMinute: 1e9,
+        signupsPerIpPerHour: 1e9,
+      },
       redis,
       `${prefix}:rl`,
     ),

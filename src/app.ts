@@ -11,6 +11,9 @@ import type { Config, VseeSettings } from './config';
 import type { Db } from './db/connection';
 import type { Metrics } from './ops/metrics';
 import { httpMetrics } from './ops/metrics-server';
+import { AppointmentMail } from './email/appointment-mail';
+import { Mailer } from './email/mailer';
+import { emailRoutes, requireVerifiedEmail, VSEE_PATHS } from './portal/email-routes';
 import { createPassport } from './portal/passport';
 import { portalRoutes } from './portal/routes';
 import { absoluteLifetime, exposeNotice, sessionCookieName, sessionMiddleware } from './portal/sessions';
@@ -132,11 +135,15 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
+  // Email only queues here (one INSERT); the runtime's outbox sender delivers it.
+  const mailer = new Mailer(db, config, logger);
   // Before the dashboard renders, creates whose answer was lost are found out (bounded).
   app.get('/', settleBeforeDashboard(clinicDeps));
   app.use(identityRoutes(config, db));
-  app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes(clinicDeps, rateLimits, deps.metrics));
+  app.use(portalRoutes(db, passport, cookieName, rateLimits, mailer));
+  app.use(emailRoutes({ db, mailer, rateLimits, logger }));
+  app.use(VSEE_PATHS, requireVerifiedEmail(mailer));
+  app.use(clinicRoutes(clinicDeps, rateLimits, new AppointmentMail(db, mailer), deps.metrics));
 
   app.use(notFound);
   app.use(errorHandler(logger, [describeClinicError]));

@@ -53,6 +53,19 @@ export interface Config {
   identity: IdentityConfig;
   /** Port of the Prometheus `/metrics` listener; undefined: no metrics listener. */
   metricsPort?: number;
+  /** Email: how it is sent, from whom, and what depends on it. */
+  mail: MailSettings;
+}
+
+export interface MailSettings {
+  /** `smtp://` or `smtps://user:pass@host:port`; unset outside production: the development outbox. */
+  smtpUrl?: string;
+  /** The From header, e.g. `"Acme Clinic" <no-reply@acme.example>`. */
+  from: string;
+  /** While true, an account whose email is not confirmed makes no VSee call. */
+  requireVerifiedEmail: boolean;
+  /** Minutes before an appointment at which a reminder goes out, largest first (empty: none). */
+  reminderOffsetsMinutes: number[];
 }
 
 /** Thrown when the environment is wrong; the message names every bad key. */
@@ -116,7 +129,32 @@ const schema = z.object({
   LATE_CREATE_GRACE_SECONDS: z.coerce.number().min(0).max(600).default(30),
   ...identityKeys,
   METRICS_PORT: port.optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^/\s]+/, 'must be smtp://host:port or smtps://user:pass@host:port')
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
+  REQUIRE_VERIFIED_EMAIL: z.enum(['on', 'off']).optional(),
+  REMINDERS: z
+    .string()
+    .regex(
+      /^(off|\s*\d+\s*[mhd]\s*(,\s*\d+\s*[mhd]\s*)*)$/,
+      'must be off or a list like 24h,1h (units m, h, d)',
+    )
+    .default('24h,1h'),
 });
+
+const MINUTES_PER_UNIT = { m: 1, h: 60, d: 1440 } as const;
+
+/** `24h,1h` → [1440, 60]: distinct, positive, largest first. */
+function reminderOffsets(value: string): number[] {
+  if (value === 'off') return [];
+  const minutes = value.split(',').map((part) => {
+    const [, n, unit] = /^\s*(\d+)\s*([mhd])\s*$/.exec(part)!;
+    return Number(n) * MINUTES_PER_UNIT[unit as keyof typeof MINUTES_PER_UNIT];
+  });
+  return [...new Set(minutes.filter((m) => m > 0))].sort((a, b) => b - a);
+}
 
 /** Every environment key the portal reads (documented one by one in .env.example). */
 export const CONFIG_KEYS = Object.keys(schema.shape);
@@ -217,6 +255,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
 
   const identity = readIdentityConfig(e, problems);
+  // Local accounts need email (password reset, verification); the development outbox is not for patients.
+  if (e.NODE_ENV === 'production' && identity?.localAccounts !== false && !e.SMTP_URL) {
+    problems.push(
+      'SMTP_URL: required in production with local accounts (password reset and address verification send email)',
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
@@ -243,6 +287,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lateCreateGraceMs: e.LATE_CREATE_GRACE_SECONDS * 1000,
     identity,
     metricsPort: e.METRICS_PORT,
+    mail: {
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM ?? `"Patient Portal" <no-reply@${new URL(publicUrl).hostname}>`,
+      requireVerifiedEmail: (e.REQUIRE_VERIFIED_EMAIL ?? (e.SMTP_URL ? 'on' : 'off')) === 'on',
+      reminderOffsetsMinutes: reminderOffsets(e.REMINDERS),
+    },
   };
 }
 

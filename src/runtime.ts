@@ -3,6 +3,10 @@ import type { Store } from 'express-session';
 import type { Config, VseeSettings } from './config';
 import { type Db, openDb, pingDb } from './db/connection';
 import { migrateToLatest } from './db/migrate';
+import { Mailer } from './email/mailer';
+import { OutboxSender } from './email/sender';
+import { createMailTransport } from './email/transport';
+import { ReminderScheduler } from './reminders/scheduler';
 import { TombstoningRedisStore } from './portal/redis-session-store';
 import { DbSessionStore } from './portal/session-store';
 import { Metrics } from './ops/metrics';
@@ -28,8 +32,13 @@ export interface Runtime {
   webhookSecret?: string;
   /** The process's Prometheus metrics (served by server.ts on METRICS_PORT when set). */
   metrics: Metrics;
+  /** Starts the outbox sender and the reminder scheduler (their timers); `close` stops them first. */
+  startBackgroundJobs(): void;
   close(): Promise<void>;
 }
+
+/** Without SMTP_URL (development only), emails are written here as .eml files. */
+export const DEV_OUTBOX_DIR = 'data/outbox';
 
 /**
  * Opens the database (and migrates it), Redis when configured, and the VSee side: the configured
@@ -82,6 +91,22 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     closers.push(async () => vseeClient.close());
 
     const rateLimits = new RateLimits(DEFAULT_RATE_LIMITS, redis, undefined, logger);
+
+    const transport = createMailTransport(config.mail.smtpUrl, DEV_OUTBOX_DIR);
+    const outboxSender = new OutboxSender(
+      db,
+      transport,
+      config.mail.from,
+      logger.child({ component: 'email' }),
+    );
+    const reminders = new ReminderScheduler(
+      db,
+      new Mailer(db, config, logger),
+      logger.child({ component: 'reminders' }),
+    );
+    // Closed in reverse: reminders stop queueing, then the sender finishes its pass, then the database.
+    closers.push(() => outboxSender.stop());
+    closers.push(() => reminders.stop());
     return {
       db,
       redis,
@@ -93,6 +118,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       rateLimits,
       webhookSecret,
       metrics,
+      startBackgroundJobs: () => {
+        outboxSender.start();
+        reminders.start();
+      },
       close,
     };
   } catch (error) {

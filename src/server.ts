@@ -74,6 +74,7 @@ async function main(): Promise<void> {
     logger.info(`metrics on port ${config.metricsPort} (GET /metrics; keep this port private)`);
   }
   logger.info(`Patient portal listening on ${config.publicUrl} (port ${config.port})`);
+  runtime.startBackgroundJobs();
   // In the background: a wrong setting shows as a warning now, not as patients' errors later.
   void logBootChecks(config, logger).catch(() => undefined);
 

@@ -6,6 +6,8 @@ export type AuditAction =
   | 'logout'
   | 'profile_update'
   | 'password_change'
+  | 'password_reset'
+  | 'email_verify'
   | 'launch_clinic'
   | 'launch_walkin'
   | 'launch_appointment'

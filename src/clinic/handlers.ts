@@ -17,7 +17,7 @@ import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
 import { findVisitFresh, listVisitsFresh, settleForPage } from './flows/refresh-statuses';
 import { SlotCache } from './slot-cache';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
-import { calendarFile } from './ics';
+import type { AppointmentMail } from '../email/appointment-mail';
 import { isTimeZone, pickTimeZone, dateTimeLabel, timeLabel, zoneName } from './time-zones';
 import { slotDays, visitRow } from './view-models';
 
@@ -71,7 +71,7 @@ function patientZone(req: Request, clinicZone?: string): string {
   return pickTimeZone(sent, req.session.timezone, clinicZone);
 }
 
-export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
+export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: AppointmentMail) {
   /**
    * The context of a launch that may create a visit. At most a few new visits per patient per minute
    * (SECURITY A4): the flow counts one only when its form was valid (a patient correcting a typo has
@@ -208,6 +208,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
             timezone,
           });
           slotCache.forget(req.user!.id);
+          await mail.booked(req.user!.id, record.id, timezone);
           res.redirect(303, `/appointments/${record.id}`);
         });
       } catch (error) {
@@ -240,13 +241,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits) {
 
     async appointmentCalendar(req: Request, res: Response): Promise<void> {
       const record = await findAppointment(deps, contextOf(req), visitId(req));
-      const body = calendarFile({
-        uid: `appointment-${record.id}@patient-portal`,
-        start: record.starts_at ?? 0,
-        end: record.ends_at ?? (record.starts_at ?? 0) + 900,
-        summary: 'Video appointment with the clinic',
-        description: `With ${record.provider_name ?? 'a clinic provider'}. Open it from the patient portal: My visits → Open appointment.`,
-      });
+      const body = await mail.calendarFor(req.user!.id, record.id);
       res.type('text/calendar').attachment('appointment.ics').send(body);
     },
 

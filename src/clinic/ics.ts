@@ -10,18 +10,50 @@ function icsTime(unixSeconds: number): string {
     .replace(/\.\d{3}/, '');
 }
 
+const MAX_OCTETS = 75;
+
+/**
+ * Folds a content line at 75 octets (RFC 5545 §3.1): continuation lines start with one space, and a
+ * multi-byte UTF-8 character is never split (calendar apps reject or garble a split one).
+ */
+export function foldLine(line: string): string {
+  const parts: string[] = [];
+  let current = '';
+  let octets = 0;
+  for (const char of line) {
+    const size = Buffer.byteLength(char, 'utf8');
+    // The first line holds 75 octets; each continuation holds 74 after its leading space.
+    const limit = parts.length === 0 ? MAX_OCTETS : MAX_OCTETS - 1;
+    if (octets + size > limit) {
+      parts.push(current);
+      current = '';
+      octets = 0;
+    }
+    current += char;
+    octets += size;
+  }
+  parts.push(current);
+  return parts.join('\r\n ');
+}
+
 export interface CalendarEvent {
+  /** Globally unique and stable for the appointment, so an update or a cancellation replaces it. */
   uid: string;
   start: number;
   end: number;
   summary: string;
   description: string;
+  /** The portal's page of the appointment (never a VSee link: those carry a token). */
   url?: string;
+  /** Minutes before the start at which the calendar app should remind the patient. */
+  alarmMinutes?: number;
+  /** A cancelled appointment: METHOD:CANCEL, so calendar apps remove the event. */
+  cancelled?: boolean;
 }
 
 /**
  * A one-event calendar file for "add to calendar". No patient data beyond what the patient sees on
- * the confirmation page; the appointment link is left out (it is a credential) unless given.
+ * the confirmation page.
  */
 export function calendarFile(event: CalendarEvent, now = new Date()): string {
   const lines = [
@@ -29,7 +61,7 @@ export function calendarFile(event: CalendarEvent, now = new Date()): string {
     'VERSION:2.0',
     'PRODID:-//VSee Patient Bridge//Patient Portal//EN',
     'CALSCALE:GREGORIAN',
-    'METHOD:PUBLISH',
+    `METHOD:${event.cancelled ? 'CANCEL' : 'PUBLISH'}`,
     'BEGIN:VEVENT',
     `UID:${icsText(event.uid)}`,
     `DTSTAMP:${icsTime(Math.floor(now.getTime() / 1000))}`,
@@ -38,8 +70,18 @@ export function calendarFile(event: CalendarEvent, now = new Date()): string {
     `SUMMARY:${icsText(event.summary)}`,
     `DESCRIPTION:${icsText(event.description)}`,
     ...(event.url ? [`URL:${event.url}`] : []),
+    ...(event.cancelled ? ['STATUS:CANCELLED', 'SEQUENCE:1'] : ['STATUS:CONFIRMED', 'SEQUENCE:0']),
+    ...(event.alarmMinutes && !event.cancelled
+      ? [
+          'BEGIN:VALARM',
+          'ACTION:DISPLAY',
+          `DESCRIPTION:${icsText(event.summary)}`,
+          `TRIGGER:-PT${event.alarmMinutes}M`,
+          'END:VALARM',
+        ]
+      : []),
     'END:VEVENT',
     'END:VCALENDAR',
   ];
-  return `${lines.join('\r\n')}\r\n`;
+  return `${lines.map(foldLine).join('\r\n')}\r\n`;
 }

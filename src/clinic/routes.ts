@@ -5,6 +5,7 @@ import type { ClinicDeps } from './flows/context';
 import { settleForPage } from './flows/refresh-statuses';
 import { clinicHandlers } from './handlers';
 import { limitLaunches } from './launch-limits';
+import type { AppointmentMail } from '../email/appointment-mail';
 import { countLaunch, type LaunchFlow } from './launch-metrics';
 import type { Metrics } from '../ops/metrics';
 
@@ -50,8 +51,13 @@ export const CLINIC_ROUTES: readonly ClinicRoute[] = [
   { method: 'get', path: '/econsult/:id', handler: 'showEconsult', launches: false },
 ];
 
-export function clinicRoutes(deps: ClinicDeps, rateLimits: RateLimits, metrics?: Metrics): Router {
-  const handlers = clinicHandlers(deps, rateLimits);
+export function clinicRoutes(
+  deps: ClinicDeps,
+  rateLimits: RateLimits,
+  mail: AppointmentMail,
+  metrics?: Metrics,
+): Router {
+  const handlers = clinicHandlers(deps, rateLimits, mail);
   const launch = limitLaunches(rateLimits);
   const router = Router();
   for (const route of CLINIC_ROUTES) {

@@ -3,6 +3,7 @@ import * as initial from './migrations/0001_initial';
 import * as webhookEvents from './migrations/0002_webhook_events';
 import * as oneOpenWalkin from './migrations/0003_one_open_walkin';
 import * as identities from './migrations/0004_identities';
+import * as email from './migrations/0005_email';
 
 // Migrations are listed in code rather than read from a folder, so the same list works from
 // `src/` under Jest, from `dist/` in the container, and can never pick up a stray file.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '0002_webhook_events': webhookEvents,
   '0003_one_open_walkin': oneOpenWalkin,
   '0004_identities': identities,
+  '0005_email': email,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -18,6 +18,12 @@ export interface AccountsTable {
   vsee_code: string;
   /** Bumped on a password change: sessions carrying an older version are logged out. */
   session_version: Generated<number>;
+  /** When the current email was confirmed through a link; null until then (and again after a change). */
+  email_verified_at: Generated<string | null>;
+  /** 1: appointment reminders by email (the default); 0: the patient turned them off. */
+  reminders_enabled: Generated<number>;
+  /** The IANA zone of the patient's last booking, for the times written in emails. */
+  time_zone: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -88,6 +94,43 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** Single-use links (password reset, email verification); only a hash of the token is kept. */
+export interface EmailTokensTable {
+  token_hash: string;
+  account_id: number;
+  purpose: 'reset' | 'verify';
+  email: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+/** Emails waiting to be sent (or sent); bodies are blanked once sent or given up on. */
+export interface OutboxTable {
+  id: Generated<number>;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  calendar: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  /** A sender working on the row holds it until then; another may take it over afterwards. */
+  claimed_until: string | null;
+  sent_at: string | null;
+  failed_at: string | null;
+  /** An SMTP code or error name, never the server's text (it may quote the message). */
+  last_error: string | null;
+  created_at: string;
+}
+
+/** One row per (appointment, reminder offset): the primary key makes each reminder sent once. */
+export interface ReminderClaimsTable {
+  visit_id: number;
+  offset_minutes: number;
+  claimed_at: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   visits: VisitsTable;
@@ -96,6 +139,9 @@ export interface Database {
   webhook_events: WebhookEventsTable;
   identities: IdentitiesTable;
   launch_token_uses: LaunchTokenUsesTable;
+  email_tokens: EmailTokensTable;
+  outbox: OutboxTable;
+  reminder_claims: ReminderClaimsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

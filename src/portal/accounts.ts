@@ -19,6 +19,10 @@ export interface Patient extends Profile {
   sessionVersion: number;
   /** False for accounts from the clinic's identity provider or launch links: no password form, no password login. */
   hasPassword: boolean;
+  /** The current email address was confirmed through a link we sent to it. */
+  emailVerified: boolean;
+  /** Appointment reminders by email (on unless the patient turned them off). */
+  remindersEnabled: boolean;
 }
 
 /**
@@ -37,7 +41,7 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-function toPatient(row: Account, subject?: string | null): Patient {
+export function toPatient(row: Account, subject?: string | null): Patient {
   return {
     id: row.id,
     email: row.email,
@@ -47,6 +51,8 @@ function toPatient(row: Account, subject?: string | null): Patient {
     vseeCode: subject ?? row.vsee_code,
     sessionVersion: row.session_version,
     hasPassword: row.password_hash !== null,
+    emailVerified: row.email_verified_at !== null,
+    remindersEnabled: row.reminders_enabled !== 0,
   };
 }
 
@@ -111,18 +117,28 @@ export async function authenticate(db: Db, email: string, password: string): Pro
   return (await verifyPassword(row.password_hash, password)) ? toPatient(row) : undefined;
 }
 
-/** Saves name, date of birth and email; throws EmailTakenError if the new email belongs to another account. */
+/**
+ * Saves name, date of birth and email; throws EmailTakenError if the new email belongs to another
+ * account. A changed email is unconfirmed until its owner opens the link sent to it.
+ */
 export async function updateProfile(db: Db, id: number, profile: Profile): Promise<Patient> {
+  const email = normalizeEmail(profile.email);
   try {
     const row = await db
       .updateTable('accounts')
-      .set({
-        email: normalizeEmail(profile.email),
+      .set((eb) => ({
+        email,
+        email_verified_at: eb
+          .case()
+          .when('email', '=', email)
+          .then(eb.ref('email_verified_at'))
+          .else(null)
+          .end(),
         first_name: profile.firstName,
         last_name: profile.lastName,
         dob: profile.dob,
         updated_at: new Date().toISOString(),
-      })
+      }))
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();

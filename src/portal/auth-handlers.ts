@@ -5,8 +5,12 @@ import type { PortalPassport } from './passport';
 import { parseForm } from '../web/forms';
 import type { RateLimits } from '../web/rate-limits';
 import { safeReturnTo } from '../web/return-to';
-import { createAccount, EmailTakenError, type Patient } from './accounts';
+import type { Mailer } from '../email/mailer';
+import { signupAttemptEmail } from '../email/messages';
+import { createAccount, EmailTakenError, normalizeEmail, type Patient } from './accounts';
+import { sendVerificationEmail } from './email-handlers';
 import { loginSchema, signupSchema } from './forms';
+import { personalDetailsProblem } from './password-policy';
 
 // One message for "no such email" and "wrong password": which one it was is nobody's business.
 export const LOGIN_FAILED = 'That email and password do not match an account. Check both and try again.';
@@ -34,7 +38,13 @@ function loginAndRedirect(
   });
 }
 
-export function authHandlers(db: Db, passport: PortalPassport, cookieName: string, rateLimits: RateLimits) {
+export function authHandlers(
+  db: Db,
+  passport: PortalPassport,
+  cookieName: string,
+  rateLimits: RateLimits,
+  mailer: Mailer,
+) {
   return {
     showSignup(req: Request, res: Response): void {
       if (req.user) return res.redirect(303, '/');
@@ -50,6 +60,18 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
         return;
       }
       const { first_name, last_name, dob, email, password } = form.data;
+      const problem = personalDetailsProblem(password, { email, firstName: first_name, lastName: last_name });
+      if (problem) {
+        const { password: _omit, ...values } = form.data;
+        res.status(400).render('signup', {
+          title: 'Create your account',
+          values,
+          errors: { password: problem },
+        });
+        return;
+      }
+      // Counted before the password is hashed: a flood of sign-ups must not slow everyone's login.
+      await rateLimits.countSignup(req.ip ?? 'unknown');
       try {
         const patient = await createAccount(
           db,
@@ -62,14 +84,18 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
           outcome: 'success',
           ...auditContext(req),
         });
+        await sendVerificationEmail(db, mailer, patient);
         loginAndRedirect(req, res, next, patient);
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
-        const { password: _omit, ...values } = form.data;
-        res
-          .status(409)
-          .render('signup', { title: 'Create your account', values, errors: {}, emailTaken: true });
+        // The page does not say the address is taken; its owner hears about it by email instead.
+        await mailer.queue(signupAttemptEmail(mailer.sender, normalizeEmail(email)), 'signup_attempt');
+        res.redirect(303, '/signup/sent');
       }
+    },
+
+    showSignupSent(_req: Request, res: Response): void {
+      res.render('signup-sent', { title: 'Check your email' });
     },
 
     showLogin(req: Request, res: Response): void {

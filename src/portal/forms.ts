@@ -73,4 +73,16 @@ export const passwordChangeSchema = z
     message: 'The two new passwords do not match',
   });
 
+export const forgotPasswordSchema = z.object({ email });
+
+export const passwordResetSchema = z
+  .object({
+    new_password: newPassword,
+    confirm_password: z.string({ error: 'Repeat the new password' }),
+  })
+  .refine((v) => v.new_password === v.confirm_password, {
+    path: ['confirm_password'],
+    message: 'The two new passwords do not match',
+  });
+
 export type ProfileForm = z.infer<typeof profileSchema>;

@@ -1,7 +1,12 @@
 import type { Request, Response } from 'express';
 import { recordAudit } from '../audit/audit-log';
 import type { Db } from '../db/connection';
+import type { Mailer } from '../email/mailer';
+import { emailChangedEmail } from '../email/messages';
 import { parseForm } from '../web/forms';
+import type { RateLimits } from '../web/rate-limits';
+import { sendVerificationEmail } from './email-handlers';
+import { personalDetailsProblem } from './password-policy';
 import { changePassword, EmailTakenError, type Patient, updateProfile } from './accounts';
 import { passwordChangeSchema, profileSchema } from './forms';
 
@@ -14,11 +19,29 @@ function profileValues(patient: Patient) {
   };
 }
 
-function renderProfile(res: Response, status: number, locals: Record<string, unknown>): void {
-  res.status(status).render('profile', { title: 'Your profile', errors: {}, passwordErrors: {}, ...locals });
+/** "24 hours and 1 hour" for the profile's reminders section. */
+function reminderLabel(minutes: number[]): string | undefined {
+  const words = minutes.map((m) =>
+    m % 1440 === 0 ? plural(m / 1440, 'day') : m % 60 === 0 ? plural(m / 60, 'hour') : plural(m, 'minute'),
+  );
+  return words.length === 0 ? undefined : words.join(' and ');
 }
 
-export function profileHandlers(db: Db) {
+function plural(n: number, unit: string): string {
+  return `${n} ${unit}${n === 1 ? '' : 's'}`;
+}
+
+export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer) {
+  const renderProfile = (res: Response, status: number, locals: Record<string, unknown>): void => {
+    res.status(status).render('profile', {
+      title: 'Your profile',
+      errors: {},
+      passwordErrors: {},
+      reminderLabel: reminderLabel(mailer.reminderOffsetsMinutes),
+      ...locals,
+    });
+  };
+
   return {
     show(req: Request, res: Response): void {
       renderProfile(res, 200, { values: profileValues(req.user!) });
@@ -28,8 +51,15 @@ export function profileHandlers(db: Db) {
       const form = parseForm(profileSchema, req.body);
       if (!form.ok) return renderProfile(res, 400, { values: form.values, errors: form.errors });
       const { first_name, last_name, dob, email } = form.data;
+      const before = req.user!;
+      let updated: Patient;
       try {
-        await updateProfile(db, req.user!.id, { firstName: first_name, lastName: last_name, dob, email });
+        updated = await updateProfile(db, before.id, {
+          firstName: first_name,
+          lastName: last_name,
+          dob,
+          email,
+        });
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
         return renderProfile(res, 409, {
@@ -44,7 +74,15 @@ export function profileHandlers(db: Db) {
         requestId: String(req.id),
         ip: req.ip ?? null,
       });
-      req.session.notice = 'Your profile was saved.';
+      // A new address is confirmed through a link sent to it; the old one is told about the change.
+      if (updated.email !== before.email) {
+        await sendVerificationEmail(db, mailer, updated);
+        await mailer.queue(emailChangedEmail(mailer.sender, before.email, before.firstName), 'email_changed');
+        req.session.notice =
+          'Your profile was saved. Open the link we sent to your new email address to confirm it.';
+      } else {
+        req.session.notice = 'Your profile was saved.';
+      }
       res.redirect(303, '/profile');
     },
 
@@ -56,6 +94,10 @@ export function profileHandlers(db: Db) {
       const values = profileValues(req.user!);
       const form = parseForm(passwordChangeSchema, req.body);
       if (!form.ok) return renderProfile(res, 400, { values, passwordErrors: form.errors });
+      const problem = personalDetailsProblem(form.data.new_password, req.user!);
+      if (problem) return renderProfile(res, 400, { values, passwordErrors: { new_password: problem } });
+      // Someone at an unlocked screen must not get unlimited guesses at the current password.
+      await rateLimits.checkPasswordChange(req.user!.id);
       const updated = await changePassword(
         db,
         req.user!.id,
@@ -70,6 +112,7 @@ export function profileHandlers(db: Db) {
         ip: req.ip ?? null,
       });
       if (!updated) {
+        await rateLimits.passwordChangeFailed(req.user!.id);
         return renderProfile(res, 400, {
           values,
           passwordErrors: { current_password: 'Your current password is not right' },

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Db } from '../db/connection';
+import type { Mailer } from '../email/mailer';
 import type { RateLimits } from '../web/rate-limits';
 import type { PortalPassport } from './passport';
 import { authHandlers } from './auth-handlers';
@@ -13,9 +14,10 @@ export function portalRoutes(
   passport: PortalPassport,
   cookieName: string,
   rateLimits: RateLimits,
+  mailer: Mailer,
 ): Router {
-  const auth = authHandlers(db, passport, cookieName, rateLimits);
-  const profile = profileHandlers(db);
+  const auth = authHandlers(db, passport, cookieName, rateLimits, mailer);
+  const profile = profileHandlers(db, rateLimits, mailer);
   const router = Router();
 
   router.get('/', (req, res) => {
@@ -26,6 +28,7 @@ export function portalRoutes(
 
   router.get('/signup', auth.showSignup);
   router.post('/signup', auth.signup);
+  router.get('/signup/sent', auth.showSignupSent);
   router.get('/login', auth.showLogin);
   router.post('/login', auth.login);
   router.post('/logout', auth.logout);

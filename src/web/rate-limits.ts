@@ -26,6 +26,16 @@ export interface RateLimitSettings {
   launchesPerMinute: number;
   /** VSee webhook deliveries per source IP per minute (counted before the secret is checked). */
   webhooksPerIpPerMinute: number;
+  /** Sign-ups per IP per hour: each one costs a password hash, so a flood would slow every login. */
+  signupsPerIpPerHour: number;
+  /** Password-reset emails per address per hour (over the limit: the same page, no email). */
+  resetEmailsPerAddressPerHour: number;
+  /** Password-reset requests per IP per hour, whatever the address. */
+  resetRequestsPerIpPerHour: number;
+  /** Verification emails a patient may ask for again, per hour. */
+  verificationResendsPerHour: number;
+  /** Wrong current passwords on "Change password" per account before it must wait (15 minutes). */
+  passwordChangeFailures: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -35,6 +45,11 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   visitCreationsPerMinute: 3,
   launchesPerMinute: 30,
   webhooksPerIpPerMinute: 600,
+  signupsPerIpPerHour: 20,
+  resetEmailsPerAddressPerHour: 3,
+  resetRequestsPerIpPerHour: 20,
+  verificationResendsPerHour: 5,
+  passwordChangeFailures: 5,
 };
 
 /** Counter keys never hold an email in clear (they sit in Redis, which is not the patient database). */
@@ -56,6 +71,11 @@ export class RateLimits {
   private readonly visitCreations: Limiter;
   private readonly launches: Limiter;
   private readonly webhooks: Limiter;
+  private readonly signups: Limiter;
+  private readonly resetEmails: Limiter;
+  private readonly resetIps: Limiter;
+  private readonly verificationResends: Limiter;
+  private readonly passwordChecks: Limiter;
 
   constructor(
     private readonly settings: RateLimitSettings = DEFAULT_RATE_LIMITS,
@@ -83,6 +103,54 @@ export class RateLimits {
     this.visitCreations = make('visits', settings.visitCreationsPerMinute, 60);
     this.launches = make('launches', settings.launchesPerMinute, 60);
     this.webhooks = make('webhooks', settings.webhooksPerIpPerMinute, 60);
+    this.signups = make('signups', settings.signupsPerIpPerHour, 3600);
+    this.resetEmails = make('reset-email', settings.resetEmailsPerAddressPerHour, 3600);
+    this.resetIps = make('reset-ip', settings.resetRequestsPerIpPerHour, 3600);
+    this.verificationResends = make('verify-resend', settings.verificationResendsPerHour, 3600);
+    this.passwordChecks = make('password-check', settings.passwordChangeFailures, 900);
+  }
+
+  /** Counts a sign-up from this IP (before the password is hashed); TooManyRequestsError past the limit. */
+  async countSignup(ip: string): Promise<void> {
+    await this.consumeOrThrow(this.signups, ip);
+  }
+
+  /** Counts a reset request from this IP; TooManyRequestsError past the limit. */
+  async countResetRequest(ip: string): Promise<void> {
+    await this.consumeOrThrow(this.resetIps, ip);
+  }
+
+  /** Whether another reset email may go to this address now (counted; no error, the page stays the same). */
+  async mayEmailReset(email: string): Promise<boolean> {
+    try {
+      await this.resetEmails.consume(hashed(email.trim().toLowerCase()));
+      return true;
+    } catch (error) {
+      if (error instanceof RateLimiterRes) return false;
+      throw error;
+    }
+  }
+
+  /** Counts a "send the link again"; TooManyRequestsError past the limit. */
+  async countVerificationResend(accountId: number): Promise<void> {
+    await this.consumeOrThrow(this.verificationResends, String(accountId));
+  }
+
+  /** Throws TooManyRequestsError when this account has given a wrong current password too often. */
+  async checkPasswordChange(accountId: number): Promise<void> {
+    const res = await this.passwordChecks.get(String(accountId));
+    if (res && res.consumedPoints >= this.settings.passwordChangeFailures)
+      throw new TooManyRequestsError(retryAfter(res));
+  }
+
+  /** Counts a wrong current password on "Change password". */
+  async passwordChangeFailed(accountId: number): Promise<void> {
+    await this.swallowLimit(this.passwordChecks.consume(String(accountId)));
+  }
+
+  /** A password reset lifts the lock-out of this address from the IP the reset came from. */
+  async clearLoginLock(email: string, ip: string): Promise<void> {
+    await this.loginUserIp.delete(this.pairKey(email, ip));
   }
 
   /** Throws TooManyRequestsError when this email/IP pair or this IP has failed too often. */

@@ -8,13 +8,16 @@ const PROBES = new Set(['/healthz', '/readyz']);
 
 /**
  * Path only: query strings can carry tokens (e.g. a mistyped `?sso_token=`), so they never reach a log.
- * The webhook URL carries its secret as a path segment (README, "Visit status updates"): blanked.
+ * The webhook URL carries its secret as a path segment (README, "Visit status updates"), and email
+ * links carry their single-use token the same way: both blanked.
  */
 export function pathOnly(url: string | undefined): string {
   if (!url) return '';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  return path.replace(/^(\/webhooks\/vsee\/)[^/]+/i, '$1[secret]');
+  return path
+    .replace(/^(\/webhooks\/vsee\/)[^/]+/i, '$1[secret]')
+    .replace(/^(\/password\/reset\/|\/email\/verify\/)(?!resend$)[^/]+/i, '$1[token]');
 }
 
 /**

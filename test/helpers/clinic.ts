@@ -27,6 +27,8 @@ export interface ClinicHarness {
   vsee: VseeSettings;
   /** Every log line the portal wrote (debug level), for "no token in the logs" checks. */
   logLines: string[];
+  /** The portal's logger (capturing into logLines), for background jobs started beside it. */
+  logger: ReturnType<typeof capturingLogger>['logger'];
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startClinic(
     app,
     vsee,
     logLines,
+    logger,
     close: async () => {
       vseeClient.close();
       await sandbox.close();

@@ -8,7 +8,7 @@ import type { Metrics } from '../../src/ops/metrics';
 import { DbSessionStore } from '../../src/portal/session-store';
 import { createLogger, type Logger } from '../../src/web/logger';
 import type { ReadinessCheck } from '../../src/web/health';
-import type { RateLimits } from '../../src/web/rate-limits';
+import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
 import { VseeClient } from '../../src/vsee';
 import { csrfFrom } from './html';
 
@@ -57,7 +57,8 @@ export function buildPortal(options: TestPortalOptions): Express {
     sessionStore: options.sessionStore ?? new DbSessionStore(options.db),
     readinessChecks: options.readinessChecks,
     isDraining: options.isDraining,
-    rateLimits: options.rateLimits,
+    // Test files sign many patients up from 127.0.0.1; the per-IP sign-up limit has its own test.
+    rateLimits: options.rateLimits ?? new RateLimits({ ...DEFAULT_RATE_LIMITS, signupsPerIpPerHour: 10_000 }),
     clinicTiming: options.clinicTiming,
     metrics: options.metrics,
   });

@@ -25,6 +25,9 @@ function productionConfig() {
   return testConfig({
     NODE_ENV: 'production',
     SESSION_SECRET: randomBytes(32).toString('hex'),
+    // Nothing listens there: this test sends no email; production only insists the setting exists.
+    SMTP_URL: 'smtp://127.0.0.1:9',
+    REQUIRE_VERIFIED_EMAIL: 'off',
     TRUST_PROXY: '1',
     PUBLIC_URL: 'https://portal.example.test',
     VSEE_API_URL: CLINIC.apiUrl,

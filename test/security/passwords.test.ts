@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { hashPassword, verifyPassword } from '../../src/portal/passwords';
 
-// SECURITY A1: argon2id, verified exactly as typed.
+// argon2id, verified as typed after Unicode normalisation (NFC).
 
 describe('password hashing (SECURITY A1)', () => {
   it('hashes with argon2id at the OWASP floor: m=19 MiB, t=2, p=1', async () => {
@@ -9,6 +9,14 @@ describe('password hashing (SECURITY A1)', () => {
     expect(await hashPassword('correct horse battery staple')).toMatch(
       /^\$argon2id\$v=19\$m=19456,p=1,t=2\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/,
     );
+  });
+
+  it('the same password typed as composed or decomposed characters (NFC) verifies either way', async () => {
+    const composed = 'caf\u00e9 au lait, s\u00ed se\u00f1or';
+    const decomposed = composed.normalize('NFD');
+    expect(decomposed).not.toBe(composed);
+    expect(await verifyPassword(await hashPassword(decomposed), composed)).toBe(true);
+    expect(await verifyPassword(await hashPassword(composed), decomposed)).toBe(true);
   });
 
   it('any Unicode password of 1–128 characters verifies, and changing any one character makes it fail', async () => {
@@ -29,7 +37,13 @@ describe('password hashing (SECURITY A1)', () => {
           replacement: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
         });
       })
-      .filter(({ password, index, replacement }) => [...password][index] !== replacement);
+      .filter(({ password, index, replacement }) => {
+        const chars = [...password];
+        if (chars[index] === replacement) return false;
+        chars[index] = replacement;
+        // Canonically equivalent spellings (e.g. the Ångström sign and Å) are the same password now.
+        return chars.join('').normalize('NFC') !== password.normalize('NFC');
+      });
 
     await fc.assert(
       fc.asyncProperty(passwordAndChange, async ({ password, index, replacement }) => {

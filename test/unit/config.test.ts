@@ -81,6 +81,45 @@ describe('configuration', () => {
     );
   });
 
+  it('in production, refuses to start without SMTP_URL (patients could not reset a password)', () => {
+    expect(errorOf({ NODE_ENV: 'production', SESSION_SECRET: STRONG_SECRET, ...REAL_VSEE })).toContain(
+      'SMTP_URL: required in production',
+    );
+    expect(() =>
+      loadConfig({
+        NODE_ENV: 'production',
+        SESSION_SECRET: STRONG_SECRET,
+        SMTP_URL: 'smtps://user:pass@smtp.example.test:465',
+        ...REAL_VSEE,
+      }),
+    ).not.toThrow();
+  });
+
+  it.each([
+    ['SMTP_URL', 'http://smtp.example.test'],
+    ['REQUIRE_VERIFIED_EMAIL', 'yes'],
+    ['REMINDERS', '24 hours'],
+    ['REMINDERS', '1h,,2h'],
+  ])('when %s=%s, refuses with a message naming the key', (key, value) => {
+    expect(errorOf({ [key]: value })).toContain(key);
+  });
+
+  it('reads the email settings: reminders largest first, verification on by default only with SMTP', () => {
+    expect(loadConfig({}).mail).toEqual({
+      smtpUrl: undefined,
+      from: '"Patient Portal" <no-reply@localhost>',
+      requireVerifiedEmail: false,
+      reminderOffsetsMinutes: [1440, 60],
+    });
+    const withSmtp = loadConfig({ SMTP_URL: 'smtp://mail.test:25', REMINDERS: '30m, 2d,1h,30m' }).mail;
+    expect(withSmtp.requireVerifiedEmail).toBe(true);
+    expect(withSmtp.reminderOffsetsMinutes).toEqual([2880, 60, 30]);
+    expect(
+      loadConfig({ SMTP_URL: 'smtp://mail.test', REQUIRE_VERIFIED_EMAIL: 'off' }).mail.requireVerifiedEmail,
+    ).toBe(false);
+    expect(loadConfig({ REMINDERS: 'off' }).mail.reminderOffsetsMinutes).toEqual([]);
+  });
+
   it('when only some VSEE_* keys are given, names each missing one', () => {
     const message = errorOf({ VSEE_API_URL: 'https://api.vsee.me/api_v3/' });
     for (const key of [

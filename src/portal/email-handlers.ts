@@ -1,0 +1,163 @@
+import type { NextFunction, Request, Response } from 'express';
+import { recordAudit } from '../audit/audit-log';
+import type { Db } from '../db/connection';
+import type { Mailer } from '../email/mailer';
+import { passwordResetEmail, verifyEmail } from '../email/messages';
+import type { Logger } from '../web/logger';
+import { parseForm } from '../web/forms';
+import type { RateLimits } from '../web/rate-limits';
+import { findAccountByEmail, findAccountById, markEmailVerified, setNewPassword } from './account-email';
+import type { Patient } from './accounts';
+import {
+  consumeEmailToken,
+  issueEmailToken,
+  peekEmailToken,
+  RESET_TTL_MS,
+  VERIFY_TTL_MS,
+  voidEmailTokens,
+} from './email-tokens';
+import { forgotPasswordSchema, passwordResetSchema } from './forms';
+import { personalDetailsProblem } from './password-policy';
+
+function auditContext(req: Request) {
+  return { requestId: String(req.id), ip: req.ip ?? null };
+}
+
+/** Issues a verification link for the patient's current address and queues the email. */
+export async function sendVerificationEmail(db: Db, mailer: Mailer, patient: Patient): Promise<void> {
+  const token = await issueEmailToken(db, patient.id, 'verify', patient.email, VERIFY_TTL_MS);
+  await mailer.queue(verifyEmail(mailer.sender, patient.email, patient.firstName, token), 'verify_email');
+}
+
+export interface EmailHandlerDeps {
+  db: Db;
+  mailer: Mailer;
+  rateLimits: RateLimits;
+  logger: Logger;
+}
+
+/** Forgot password, reset links, and email verification. */
+export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDeps) {
+  /**
+   * Runs after the answer has gone: whether or not the address has an account, the patient sees
+   * the same page at the same speed, and the work (lookup, token, queueing) happens off the request.
+   */
+  async function emailResetLink(email: string): Promise<void> {
+    if (!(await rateLimits.mayEmailReset(email))) return;
+    const account = await findAccountByEmail(db, email);
+    // Accounts without a password (signed in elsewhere) have nothing to reset.
+    if (!account || !account.password_hash) return;
+    await voidEmailTokens(db, account.id, 'reset');
+    const token = await issueEmailToken(db, account.id, 'reset', account.email, RESET_TTL_MS);
+    await mailer.queue(passwordResetEmail(mailer.sender, account.email, account.first_name, token), 'reset');
+  }
+
+  function tokenOf(req: Request): string {
+    return String(req.params.token ?? '');
+  }
+
+  return {
+    showForgot(_req: Request, res: Response): void {
+      res.render('password/forgot', { title: 'Forgot your password?', values: {}, errors: {} });
+    },
+
+    async forgot(req: Request, res: Response): Promise<void> {
+      const form = parseForm(forgotPasswordSchema, req.body);
+      if (!form.ok) {
+        res.status(400).render('password/forgot', {
+          title: 'Forgot your password?',
+          values: form.values,
+          errors: form.errors,
+        });
+        return;
+      }
+      await rateLimits.countResetRequest(req.ip ?? 'unknown');
+      emailResetLink(form.data.email).catch((error: unknown) =>
+        logger.error({ error: error instanceof Error ? error.name : 'Error' }, 'reset email not prepared'),
+      );
+      res.render('password/forgot-sent', { title: 'Check your email' });
+    },
+
+    async showReset(req: Request, res: Response): Promise<void> {
+      if (!(await peekEmailToken(db, tokenOf(req), 'reset'))) {
+        res.status(410).render('password/link-invalid', { title: 'This link no longer works' });
+        return;
+      }
+      res.render('password/reset', { title: 'Choose a new password', action: req.originalUrl, errors: {} });
+    },
+
+    /**
+     * Sets the new password (same policy as sign-up), ends every other session (session version),
+     * lifts this IP's lock-out of the address, and logs the patient in here.
+     */
+    async reset(req: Request, res: Response, next: NextFunction): Promise<void> {
+      const owner = await peekEmailToken(db, tokenOf(req), 'reset');
+      const account = owner && (await findAccountById(db, owner.accountId));
+      if (!owner || !account) {
+        res.status(410).render('password/link-invalid', { title: 'This link no longer works' });
+        return;
+      }
+      const form = parseForm(passwordResetSchema, req.body);
+      const problem =
+        form.ok &&
+        personalDetailsProblem(form.data.new_password, {
+          email: account.email,
+          firstName: account.first_name,
+          lastName: account.last_name,
+        });
+      if (!form.ok || problem) {
+        res.status(400).render('password/reset', {
+          title: 'Choose a new password',
+          action: req.originalUrl,
+          errors: form.ok ? { new_password: problem } : form.errors,
+        });
+        return;
+      }
+      // Used up only now, atomically: of two submissions racing, one wins and one sees the plain page.
+      if (!(await consumeEmailToken(db, tokenOf(req), 'reset'))) {
+        res.status(410).render('password/link-invalid', { title: 'This link no longer works' });
+        return;
+      }
+      const patient = await setNewPassword(db, account.id, form.data.new_password, owner.email);
+      await voidEmailTokens(db, account.id, 'reset');
+      await rateLimits.clearLoginLock(account.email, req.ip ?? 'unknown');
+      await recordAudit(db, {
+        accountId: account.id,
+        action: 'password_reset',
+        outcome: 'success',
+        ...auditContext(req),
+      });
+      req.login(patient, (err) => {
+        if (err) return next(err);
+        req.session.loggedInAt = Date.now();
+        req.session.notice = 'Your new password is saved. Any other device was logged out.';
+        res.redirect(303, '/');
+      });
+    },
+
+    async verify(req: Request, res: Response): Promise<void> {
+      const owner = await consumeEmailToken(db, tokenOf(req), 'verify');
+      if (!owner || !(await markEmailVerified(db, owner.accountId, owner.email))) {
+        res.status(410).render('email/verify-invalid', { title: 'This link no longer works' });
+        return;
+      }
+      await recordAudit(db, {
+        accountId: owner.accountId,
+        action: 'email_verify',
+        outcome: 'success',
+        ...auditContext(req),
+      });
+      res.render('email/verified', { title: 'Your email address is confirmed' });
+    },
+
+    async resend(req: Request, res: Response): Promise<void> {
+      const patient = req.user!;
+      if (!patient.emailVerified) {
+        await rateLimits.countVerificationResend(patient.id);
+        await sendVerificationEmail(db, mailer, patient);
+      }
+      req.session.notice = 'We sent a new link. It can take a few minutes to arrive.';
+      res.redirect(303, '/');
+    },
+  };
+}
