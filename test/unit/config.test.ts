@@ -88,7 +88,8 @@ describe('configuration', () => {
     expect(() =>
       loadConfig({
         NODE_ENV: 'production',
-        SESSION_SECRET: STRONG_SECRET,
+        SESSION_SECRET: '3f9c1a7e5b2d8046c9e1f3a5b7d90c2e4f6a8b0c',
+        PUBLIC_URL: 'https://portal.example.test',
         SMTP_URL: 'smtps://user:pass@smtp.example.test:465',
         ...REAL_VSEE,
       }),
