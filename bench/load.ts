@@ -125,3 +125,28 @@ export async function page(
   });
   return summarize(result, 200);
 }
+
+/** The naive peer (naive-peer.ts): the same press, each with a logged-in patient's cookie in turn. */
+export async function naive(base: string, cookies: string[], connections: number, seconds: number) {
+  let n = 0;
+  const result = await run({
+    url: base,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/visits/walkin',
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            cookie: cookies[n++ % cookies.length]!,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: `launch_key=${randomUUID()}`,
+        }),
+      },
+    ],
+  });
+  return summarize(result, 302);
+}
