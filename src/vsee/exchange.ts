@@ -41,8 +41,19 @@ export class VseeExchange {
 
   async attempt<T>(call: Call<T>, attempt: number): Promise<T> {
     const started = performance.now();
-    const callTimer = AbortSignal.timeout(this.callMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, callTimer]) : callTimer;
+    // One controller per call, aborted by our timer or by the caller's (flow) signal. Cheaper than
+    // AbortSignal.timeout + AbortSignal.any (~40 µs a call on Node 20), and the listener on the
+    // flow's signal is removed when the call ends, so a long flow does not collect them.
+    const aborts = new AbortController();
+    let callTimedOut = false;
+    const timer = setTimeout(() => {
+      callTimedOut = true;
+      aborts.abort();
+    }, this.callMs);
+    timer.unref();
+    const onCallerAbort = () => aborts.abort();
+    if (call.signal?.aborted) aborts.abort();
+    else call.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let status: number | undefined;
     let outcome = 'ok';
     try {
@@ -53,7 +64,7 @@ export class VseeExchange {
         // JSON, not form encoding: the contract accepts it (customportal demos), it keeps numbers
         // and strings apart, and one body format means one thing for the sandbox to check.
         data: call.body ? withoutUndefined(call.body) : undefined,
-        signal,
+        signal: aborts.signal,
       });
       status = response.status;
       const raw = { status, retryAfter: response.headers['retry-after'], text: response.data };
@@ -63,17 +74,20 @@ export class VseeExchange {
         ? error
         : errorFromTransport(call.endpoint, error, {
             callerAborted: call.signal?.aborted ?? false,
-            callTimedOut: callTimer.aborted,
+            callTimedOut,
           });
       outcome = vseeError.kind;
       throw vseeError;
     } finally {
-      // One line per call; never the URL (ids, query), headers or bodies (SECURITY L1).
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onCallerAbort);
+      // One line per call; never the URL (ids, query), headers or bodies. Built only when debug is on.
       const ms = Math.round(performance.now() - started);
-      this.logger?.debug(
-        { vsee: { endpoint: call.endpoint, method: call.method, attempt, status, ms, outcome } },
-        'vsee call',
-      );
+      if (this.logger?.isLevelEnabled('debug'))
+        this.logger.debug(
+          { vsee: { endpoint: call.endpoint, method: call.method, attempt, status, ms, outcome } },
+          'vsee call',
+        );
     }
   }
 
