@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Child, startChild } from './ipc';
-import { floor, launches, type LoadResult, naive, page } from './load';
+import { floor, launches, type LoadResult, naive, page, type RunLength } from './load';
 import { logInNaivePatients, signUpPatients, VISITS_PER_PAGE_PATIENT } from './patients';
 import type { PortalReady } from './portal-proc';
 import type { SandboxReady, SandboxStats } from './sandbox-proc';
 
 /**
- * npm run bench -- [--patients 50] [--seconds 10] [--latency 20] [--pool 50] [--soak 120] [--soak-warmup 20]
+ * npm run bench -- [--patients 50] [--seconds 10 | --requests 3000] [--latency 20] [--pool 50] [--soak 120] [--soak-warmup 20]
  *   [--pages 5] [--warmup 3] [--database-url postgres://…] [--redis-url redis://…] [--cpu-prof]
  * See BENCHMARKS.md for what each phase measures and why.
  */
@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     'redis-url': { type: 'string', default: '' },
     'log-level': { type: 'string', default: 'warn' },
     'cpu-prof': { type: 'boolean', default: false },
+    requests: { type: 'string', default: '0' },
   },
 });
 const num = (key: keyof typeof flags) => Number(flags[key]);
@@ -38,6 +39,9 @@ const soak = num('soak');
 const soakWarmup = num('soak-warmup');
 const pagesSeconds = num('pages');
 const warmup = num('warmup');
+// A fixed number of presses per measured run instead of --seconds: CPU per press then divides the
+// same work whatever else the machine is doing (a timed run on a busy box counts fewer presses).
+const measured: RunLength = num('requests') > 0 ? { requests: num('requests') } : seconds;
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const line = (name: string, r: LoadResult) =>
@@ -92,7 +96,7 @@ async function main(): Promise<void> {
     if (warmup > 0) await floor(floorProc.ready.url, patients, warmup);
     const { result: floorResult, cpu: floorCpu } = await withCpuPerRequest(
       { sandbox, floor: floorProc },
-      () => floor(floorProc.ready.url, patients, seconds),
+      () => floor(floorProc.ready.url, patients, measured),
     );
     const floorStats = await sandbox.call<SandboxStats>('stats');
     await floorProc.stop();
@@ -105,7 +109,7 @@ async function main(): Promise<void> {
     if (warmup > 0) await naive(naiveProc.ready.url, naiveCookies, patients, warmup);
     const { result: naiveResult, cpu: naiveCpu } = await withCpuPerRequest(
       { sandbox, naive: naiveProc },
-      () => naive(naiveProc.ready.url, naiveCookies, patients, seconds),
+      () => naive(naiveProc.ready.url, naiveCookies, patients, measured),
     );
     const naiveStats = await sandbox.call<SandboxStats>('stats');
     await naiveProc.stop();
@@ -131,7 +135,7 @@ async function main(): Promise<void> {
     const warmStats = await sandbox.call<SandboxStats>('stats');
     await sandbox.call('reset');
     const { result: portalResult, cpu: portalCpu } = await withCpuPerRequest({ sandbox, portal }, () =>
-      launches(base, signedUp, patients, seconds),
+      launches(base, signedUp, patients, measured),
     );
     const portalStats = await sandbox.call<SandboxStats>('stats');
 
@@ -192,7 +196,7 @@ async function main(): Promise<void> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at the end`,
-      `patients (connections) ${patients}, ${seconds} s per run, upstream latency ${latency} ms per VSee call (chain ${chain} ms),` +
+      `patients (connections) ${patients}, ${typeof measured === 'number' ? `${seconds} s` : `${measured.requests} presses`} per run, upstream latency ${latency} ms per VSee call (chain ${chain} ms),` +
         ` VSee pool ${pool}, database ${flags['database-url'] ? 'PostgreSQL' : 'SQLite file'}, sessions in ${flags['redis-url'] ? 'Redis' : 'the database'}`,
       '',
       `${'See a doctor now'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
