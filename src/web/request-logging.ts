@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Logger } from './logger';
 
@@ -28,12 +28,41 @@ function urlOf(req: IncomingMessage & { originalUrl?: string }): string | undefi
 /** An error in a request's log line: its kind, message and stack, none of its other fields. */
 const errorFields = (err: Error) => ({ type: err.name, message: err.message, stack: err.stack });
 
-declare module 'node:http' {
+declare module 'http' {
   interface IncomingMessage {
     /** The request id: on the error page as its reference, in audit rows and in log lines. */
     id: string;
     /** The process logger with this request's id bound (`reqId`), made on first use. */
     log: Logger;
+  }
+}
+
+const LOG = Symbol('request logger');
+type LoggedRequest = IncomingMessage & { [LOG]?: Logger };
+const withLogGetter = new WeakSet<object>();
+
+/** The request's logger, made on first use: most requests never log (only errors and webhooks do). */
+function childLogger(req: LoggedRequest, logger: Logger): Logger {
+  return (req[LOG] ??= logger.child({ reqId: req.id }, { serializers: { err: errorFields } }));
+}
+
+/**
+ * Gives `req.log`. Express gives each app's requests a prototype of their own (`app.request`):
+ * the getter goes there, once per app, rather than on every request (defineProperty costs ~3 µs).
+ * A bare node:http request shares IncomingMessage's prototype with every server: it gets its own.
+ */
+function provideLog(req: LoggedRequest, logger: Logger): void {
+  const proto = Object.getPrototypeOf(req) as object;
+  if (proto === http.IncomingMessage.prototype) {
+    Object.defineProperty(req, 'log', { configurable: true, get: () => childLogger(req, logger) });
+  } else if (!withLogGetter.has(proto)) {
+    withLogGetter.add(proto);
+    Object.defineProperty(proto, 'log', {
+      configurable: true,
+      get(this: LoggedRequest) {
+        return childLogger(this, logger);
+      },
+    });
   }
 }
 
@@ -49,12 +78,7 @@ export function requestLogging(logger: Logger) {
     const id = randomUUID();
     const started = performance.now();
     req.id = id;
-    let child: Logger | undefined;
-    // Most requests never log: the child logger is made only for the ones that do (errors, webhooks).
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      get: () => (child ??= logger.child({ reqId: id }, { serializers: { err: errorFields } })),
-    });
+    provideLog(req, logger);
     // Load balancers probe these every few seconds; a line per probe would drown the real traffic.
     if (PROBES.has(pathOnly(req.url))) return next();
     res.once('close', () => {
