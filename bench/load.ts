@@ -25,6 +25,12 @@ function summarize(result: autocannon.Result, expected: number): LoadResult {
   };
 }
 
+/** How long a run lasts: seconds, or a fixed number of requests (the same work however busy the box is). */
+export type RunLength = number | { requests: number };
+
+const lengthOf = (length: RunLength) =>
+  typeof length === 'number' ? { duration: length } : { amount: length.requests };
+
 function run(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
     autocannon({ timeout: 10, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
@@ -38,7 +44,12 @@ function run(options: autocannon.Options): Promise<autocannon.Result> {
  * (portal-proc.ts) before they press again: every press takes the three-call path (run.ts signs
  * up three per connection and reports any `visits/:id` check, the sign that one did not).
  */
-export async function launches(base: string, patients: BenchPatient[], connections: number, seconds: number) {
+export async function launches(
+  base: string,
+  patients: BenchPatient[],
+  connections: number,
+  length: RunLength,
+) {
   // autocannon builds some requests it never sends (and so never answers): a patient taken for one
   // of those comes back only when nobody else is free, as the one waiting longest.
   const free = [...patients];
@@ -55,7 +66,7 @@ export async function launches(base: string, patients: BenchPatient[], connectio
   const result = await run({
     url: base,
     connections,
-    duration: seconds,
+    ...lengthOf(length),
     requests: [
       {
         method: 'POST',
@@ -87,12 +98,12 @@ export async function launches(base: string, patients: BenchPatient[], connectio
 }
 
 /** The floor gets the same request shape (a form POST), which it ignores. */
-export async function floor(base: string, connections: number, seconds: number) {
+export async function floor(base: string, connections: number, length: RunLength) {
   const result = await run({
     url: `${base}/visits/walkin`,
     method: 'POST',
     connections,
-    duration: seconds,
+    ...lengthOf(length),
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     body: `_csrf=x&launch_key=${randomUUID()}`,
   });
@@ -105,13 +116,13 @@ export async function page(
   path: string,
   patients: BenchPatient[],
   connections: number,
-  seconds: number,
+  length: RunLength,
 ) {
   let n = 0;
   const result = await run({
     url: base,
     connections,
-    duration: seconds,
+    ...lengthOf(length),
     requests: [
       {
         method: 'GET',
@@ -124,4 +135,29 @@ export async function page(
     ],
   });
   return summarize(result, 200);
+}
+
+/** The naive peer (naive-peer.ts): the same press, each with a logged-in patient's cookie in turn. */
+export async function naive(base: string, cookies: string[], connections: number, length: RunLength) {
+  let n = 0;
+  const result = await run({
+    url: base,
+    connections,
+    ...lengthOf(length),
+    requests: [
+      {
+        method: 'POST',
+        path: '/visits/walkin',
+        setupRequest: (req) => ({
+          ...req,
+          headers: {
+            cookie: cookies[n++ % cookies.length]!,
+            'content-type': 'application/x-www-form-urlencoded',
+          },
+          body: `launch_key=${randomUUID()}`,
+        }),
+      },
+    ],
+  });
+  return summarize(result, 302);
 }

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { rmSync } from 'node:fs';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
-import { openDb } from '../src/db/connection';
+import { randomUUID } from 'node:crypto';
+import { type Db, openDb } from '../src/db/connection';
 import { migrateToLatest } from '../src/db/migrate';
 import { TombstoningRedisStore } from '../src/portal/redis-session-store';
 import { DbSessionStore } from '../src/portal/session-store';
@@ -12,6 +13,7 @@ import { VseeClient } from '../src/vsee';
 import { createLogger } from '../src/web/logger';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../src/web/rate-limits';
 import { serveParent } from './ipc';
+import { VISITS_PER_PAGE_PATIENT } from './patients';
 
 /** What the portal child tells the parent once it listens. */
 export interface PortalReady {
@@ -19,6 +21,34 @@ export interface PortalReady {
 }
 
 const OPEN = ['pending', 'confirmed', 'in_progress'] as const;
+
+/** Gives each account in `emails` its VISITS_PER_PAGE_PATIENT past visits, straight into the table. */
+async function seedVisits(db: Db, emails: string[]): Promise<void> {
+  const accounts = await db.selectFrom('accounts').select('id').where('email', 'in', emails).execute();
+  const day = 86_400_000;
+  for (const { id } of accounts) {
+    const rows = Array.from({ length: VISITS_PER_PAGE_PATIENT }, (_, i) => {
+      const at = new Date(Date.now() - (i + 1) * 7 * day).toISOString();
+      const appointment = i % 3 === 2;
+      return {
+        account_id: id,
+        kind: appointment ? ('appointment' as const) : ('walkin' as const),
+        launch_key: randomUUID(),
+        vsee_visit_id: String(900_000 + id * 100 + i),
+        vsee_intake_id: String(800_000 + id * 100 + i),
+        appointment_token: null,
+        provider_name: appointment ? 'Dr. Grace Hopper' : null,
+        starts_at: appointment ? Math.floor(Date.parse(at) / 1000) : null,
+        ends_at: appointment ? Math.floor(Date.parse(at) / 1000) + 900 : null,
+        status: i === 4 ? 'cancelled' : 'completed',
+        status_updated_at: at,
+        created_at: at,
+        updated_at: at,
+      };
+    });
+    await db.insertInto('visits').values(rows).execute();
+  }
+}
 
 /**
  * The real portal, built as server.ts builds it, in production mode (view cache on, secure
@@ -112,6 +142,7 @@ async function main(): Promise<void> {
       { url: `http://127.0.0.1:${port}` } satisfies PortalReady,
       {
         rss: () => process.memoryUsage().rss,
+        seedVisits: (emails) => seedVisits(db, emails as string[]),
         memory: () => {
           globalThis.gc?.();
           return process.memoryUsage();

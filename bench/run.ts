@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { type Child, startChild } from './ipc';
-import { floor, launches, type LoadResult, page } from './load';
-import { signUpPatients } from './patients';
+import { floor, launches, type LoadResult, naive, page, type RunLength } from './load';
+import { logInNaivePatients, signUpPatients, VISITS_PER_PAGE_PATIENT } from './patients';
 import type { PortalReady } from './portal-proc';
 import type { SandboxReady, SandboxStats } from './sandbox-proc';
 
 /**
- * npm run bench -- [--patients 50] [--seconds 10] [--latency 20] [--pool 50] [--soak 120] [--soak-warmup 20]
+ * npm run bench -- [--patients 50] [--seconds 10 | --requests 3000] [--latency 20] [--pool 50] [--soak 120] [--soak-warmup 20]
  *   [--pages 5] [--warmup 3] [--database-url postgres://…] [--redis-url redis://…] [--cpu-prof]
  * See BENCHMARKS.md for what each phase measures and why.
  */
@@ -27,6 +27,7 @@ const { values: flags } = parseArgs({
     'redis-url': { type: 'string', default: '' },
     'log-level': { type: 'string', default: 'warn' },
     'cpu-prof': { type: 'boolean', default: false },
+    requests: { type: 'string', default: '0' },
   },
 });
 const num = (key: keyof typeof flags) => Number(flags[key]);
@@ -38,6 +39,9 @@ const soak = num('soak');
 const soakWarmup = num('soak-warmup');
 const pagesSeconds = num('pages');
 const warmup = num('warmup');
+// A fixed number of presses per measured run instead of --seconds: CPU per press then divides the
+// same work whatever else the machine is doing (a timed run on a busy box counts fewer presses).
+const measured: RunLength = num('requests') > 0 ? { requests: num('requests') } : seconds;
 
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const line = (name: string, r: LoadResult) =>
@@ -92,10 +96,23 @@ async function main(): Promise<void> {
     if (warmup > 0) await floor(floorProc.ready.url, patients, warmup);
     const { result: floorResult, cpu: floorCpu } = await withCpuPerRequest(
       { sandbox, floor: floorProc },
-      () => floor(floorProc.ready.url, patients, seconds),
+      () => floor(floorProc.ready.url, patients, measured),
     );
     const floorStats = await sandbox.call<SandboxStats>('stats');
     await floorProc.stop();
+
+    // The naive peer (naive-peer.ts): the same press as a plain Express + passport + axios app.
+    const naiveProc = await startChild<{ url: string }>('naive-peer', common);
+    children.push(naiveProc);
+    const naiveCookies = await logInNaivePatients(naiveProc.ready.url, patients * 3);
+    await sandbox.call('reset');
+    if (warmup > 0) await naive(naiveProc.ready.url, naiveCookies, patients, warmup);
+    const { result: naiveResult, cpu: naiveCpu } = await withCpuPerRequest(
+      { sandbox, naive: naiveProc },
+      () => naive(naiveProc.ready.url, naiveCookies, patients, measured),
+    );
+    const naiveStats = await sandbox.call<SandboxStats>('stats');
+    await naiveProc.stop();
 
     const portal = await startChild<PortalReady>(
       'portal-proc',
@@ -118,17 +135,27 @@ async function main(): Promise<void> {
     const warmStats = await sandbox.call<SandboxStats>('stats');
     await sandbox.call('reset');
     const { result: portalResult, cpu: portalCpu } = await withCpuPerRequest({ sandbox, portal }, () =>
-      launches(base, signedUp, patients, seconds),
+      launches(base, signedUp, patients, measured),
     );
     const portalStats = await sandbox.call<SandboxStats>('stats');
 
-    const pages =
-      pagesSeconds > 0
-        ? {
-            home: await page(base, '/', signedUp, patients, pagesSeconds),
-            visits: await page(base, '/visits', signedUp, patients, pagesSeconds),
-          }
-        : undefined;
+    // Pages are read by patients of their own, each with the same few past visits (the launch
+    // patients have hundreds by now), so the figure is that of a typical patient's page.
+    let pages: Record<'home' | 'visits', { result: LoadResult; cpu: string }> | undefined;
+    if (pagesSeconds > 0) {
+      const readers = await signUpPatients(base, patients);
+      await portal.call(
+        'seedVisits',
+        readers.map((r) => r.email),
+      );
+      if (warmup > 0) await page(base, '/visits', readers, patients, warmup);
+      pages = {
+        home: await withCpuPerRequest({ portal }, () => page(base, '/', readers, patients, pagesSeconds)),
+        visits: await withCpuPerRequest({ portal }, () =>
+          page(base, '/visits', readers, patients, pagesSeconds),
+        ),
+      };
+    }
 
     let soakReport: string[] = [];
     if (soak > 0) {
@@ -169,29 +196,31 @@ async function main(): Promise<void> {
         .loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} at the end`,
-      `patients (connections) ${patients}, ${seconds} s per run, upstream latency ${latency} ms per VSee call (chain ${chain} ms),` +
+      `patients (connections) ${patients}, ${typeof measured === 'number' ? `${seconds} s` : `${measured.requests} presses`} per run, upstream latency ${latency} ms per VSee call (chain ${chain} ms),` +
         ` VSee pool ${pool}, database ${flags['database-url'] ? 'PostgreSQL' : 'SQLite file'}, sessions in ${flags['redis-url'] ? 'Redis' : 'the database'}`,
       '',
       `${'See a doctor now'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
       line('floor (node:http)', floorResult),
+      line('naive peer (express)', naiveResult),
       line('portal', portalResult),
       '',
-      `throughput portal/floor: ${(portalResult.rps / floorResult.rps).toFixed(2)} (target ≥ 0.70)`,
+      `throughput portal/floor: ${(portalResult.rps / floorResult.rps).toFixed(2)} (target ≥ 0.70), portal/naive: ${(portalResult.rps / naiveResult.rps).toFixed(2)} (target ≥ 1.0)`,
       `added latency over the upstream chain: p50 ${ms(portalResult.p50 - floorResult.p50)} over the floor` +
         ` (${ms(portalResult.p50 - chain)} over ${chain} ms) (target ≤ 3 ms)`,
-      `p99 portal/floor: ${(portalResult.p99 / floorResult.p99).toFixed(2)} (target ≤ 1.5)`,
-      `sandbox connections accepted: floor ${floorStats.connections}, portal warm-up ${warmStats.connections},` +
+      `p99 portal/floor: ${(portalResult.p99 / floorResult.p99).toFixed(2)} (target ≤ 1.5), portal/naive: ${(portalResult.p99 / naiveResult.p99).toFixed(2)}`,
+      `sandbox connections accepted: floor ${floorStats.connections}, naive run ${naiveStats.connections}, portal warm-up ${warmStats.connections},` +
         ` portal run ${portalStats.connections} (pool ${pool})`,
-      `CPU per press (ms): floor run: ${floorCpu}; portal run: ${portalCpu}`,
+      `CPU per press (ms): floor run: ${floorCpu}; naive run: ${naiveCpu}; portal run: ${portalCpu}`,
       `VSee calls in the portal run: ${Object.entries(portalStats.calls)
         .map(([k, v]) => `${k} ${v}`)
         .join(', ')}`,
       ...(pages
         ? [
             '',
-            `${'Pages (logged in)'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
-            line('GET /', pages.home),
-            line('GET /visits', pages.visits),
+            `${`Pages (${VISITS_PER_PAGE_PATIENT} visits each)`.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
+            line('GET /', pages.home.result),
+            line('GET /visits', pages.visits.result),
+            `CPU per page (ms): GET / ${pages.home.cpu}; GET /visits ${pages.visits.cpu} (target ≥ 1500 GET /visits per second)`,
           ]
         : []),
       ...soakReport,

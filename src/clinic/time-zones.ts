@@ -57,3 +57,20 @@ export function zoneName(unixSeconds: number, timeZone: string): string {
   const parts = formatter('zone', timeZone).formatToParts(unixSeconds * 1000);
   return parts.find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
 }
+
+// The same few moments (a patient's visit times) are shown on every view of My visits, and each
+// label takes four ICU calls (~10 µs each): keep the finished labels, capped like the formatters.
+const MAX_CACHED_MOMENTS = 10_000;
+const moments = new Map<string, string>();
+
+/** "Tuesday 1 December 2026, 09:30 CET": the day, the time and the zone's name at that moment. */
+export function momentLabel(unixSeconds: number, timeZone: string): string {
+  const key = `${timeZone} ${unixSeconds}`;
+  let label = moments.get(key);
+  if (label === undefined) {
+    label = `${dateTimeLabel(unixSeconds, timeZone)} ${zoneName(unixSeconds, timeZone)}`;
+    if (moments.size >= MAX_CACHED_MOMENTS) moments.clear();
+    moments.set(key, label);
+  }
+  return label;
+}

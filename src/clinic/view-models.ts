@@ -1,6 +1,6 @@
 import type { Slot } from '../vsee';
 import type { VisitRecord } from './visit-records';
-import { dateTimeLabel, dayLabel, timeLabel, zoneName } from './time-zones';
+import { dayLabel, momentLabel, timeLabel } from './time-zones';
 import { isOpen, lastKnownAt } from './visit-status';
 
 const KIND_LABEL: Record<VisitRecord['kind'], string> = {
@@ -56,9 +56,8 @@ export interface VisitRow {
   checking: boolean;
 }
 
-function momentLabel(iso: string, timeZone: string): string {
-  const seconds = Math.floor(Date.parse(iso) / 1000);
-  return `${dateTimeLabel(seconds, timeZone)} ${zoneName(seconds, timeZone)}`;
+function isoMomentLabel(iso: string, timeZone: string): string {
+  return momentLabel(Math.floor(Date.parse(iso) / 1000), timeZone);
 }
 
 /**
@@ -86,11 +85,11 @@ export function visitRow(
     statusLabel: waitingNow
       ? 'Waiting for a provider'
       : (STATUS_LABEL[record.kind][record.status] ?? 'Unknown'),
-    statusChanged: momentLabel(record.status_updated_at, timeZone),
-    lastUpdated: unchecked ? momentLabel(lastKnownAt(record), timeZone) : undefined,
+    statusChanged: isoMomentLabel(record.status_updated_at, timeZone),
+    lastUpdated: unchecked ? isoMomentLabel(lastKnownAt(record), timeZone) : undefined,
     waiting: waitingNow,
     checking: record.status === 'unknown',
-    when: `${dateTimeLabel(at, timeZone)} ${zoneName(at, timeZone)}`,
+    when: momentLabel(at, timeZone),
     canRejoin: record.kind === 'walkin' && open,
     canOpenAppointment: record.kind === 'appointment' && open && !ended,
     canInvite: record.kind !== 'econsult' && open && !ended,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { compiledQuery } from '../db/compiled';
 import type { Db } from '../db/connection';
 import type { Account } from '../db/schema';
 import { hashPassword, verifyPassword, burnVerificationTime } from './passwords';
@@ -83,12 +84,18 @@ export async function createAccount(db: Db, profile: Profile, password: string):
   }
 }
 
+// Read on every logged-in request (passport.ts): compiled once (src/db/compiled.ts).
+const accountById = compiledQuery<{ id: number }, Account>((db, param) =>
+  db.selectFrom('accounts').selectAll().where('id', '=', param('id')),
+);
+
 export async function findPatientById(
   db: Db,
   id: number,
   vseeCode: VseeCodeSource = 'portal',
 ): Promise<Patient | undefined> {
-  const row = await db.selectFrom('accounts').selectAll().where('id', '=', id).executeTakeFirst();
+  const { rows } = await accountById(db, { id });
+  const row = rows[0];
   if (!row || vseeCode === 'portal') return row && toPatient(row);
   const identity = await db
     .selectFrom('identities')

@@ -1,4 +1,5 @@
 import session, { type SessionData } from 'express-session';
+import { compiledQuery } from '../db/compiled';
 import type { Db } from '../db/connection';
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
@@ -20,6 +21,18 @@ const TOUCH_AFTER_MS = 60_000;
 const TOUCH_AFTER_FRACTION = 0.1;
 /** Reads whose touch has not come yet; only requests in flight, so a cap guards against stray ones. */
 const MAX_PENDING_READS = 10_000;
+
+// Every request reads its session and now and then touches it: compiled once (src/db/compiled.ts).
+const readSession = compiledQuery<{ sid: string }, { sess: string; expires_at: string }>((db, param) =>
+  db.selectFrom('sessions').select(['sess', 'expires_at']).where('sid', '=', param('sid')),
+);
+const touchSession = compiledQuery<{ sid: string; expiresAt: string }, never>((db, param) =>
+  db
+    .updateTable('sessions')
+    .set({ expires_at: param('expiresAt') })
+    .where('sid', '=', param('sid'))
+    .where('sess', '<>', DESTROYED),
+);
 
 function expiryOf(sess: SessionData): string {
   const expires = sess.cookie?.expires;
@@ -48,18 +61,13 @@ export class DbSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback<SessionData | null>): void {
-    this.db
-      .selectFrom('sessions')
-      .select(['sess', 'expires_at'])
-      .where('sid', '=', sid)
-      .executeTakeFirst()
-      .then((row) => {
-        if (!row || row.sess === DESTROYED || row.expires_at <= new Date().toISOString())
-          return callback(undefined, null);
-        if (this.storedExpiry.size >= MAX_PENDING_READS) this.storedExpiry.clear();
-        this.storedExpiry.set(sid, Date.parse(row.expires_at));
-        callback(undefined, JSON.parse(row.sess) as SessionData);
-      }, callback);
+    readSession(this.db, { sid }).then(({ rows: [row] }) => {
+      if (!row || row.sess === DESTROYED || row.expires_at <= new Date().toISOString())
+        return callback(undefined, null);
+      if (this.storedExpiry.size >= MAX_PENDING_READS) this.storedExpiry.clear();
+      this.storedExpiry.set(sid, Date.parse(row.expires_at));
+      callback(undefined, JSON.parse(row.sess) as SessionData);
+    }, callback);
   }
 
   override set(sid: string, sess: SessionData, callback?: Callback): void {
@@ -107,16 +115,10 @@ export class DbSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.db
-      .updateTable('sessions')
-      .set({ expires_at: expiry })
-      .where('sid', '=', sid)
-      .where('sess', '<>', DESTROYED)
-      .execute()
-      .then(
-        () => callback?.(),
-        (err: unknown) => callback?.(err),
-      );
+    touchSession(this.db, { sid, expiresAt: expiry }).then(
+      () => callback?.(),
+      (err: unknown) => callback?.(err),
+    );
   }
 
   /** Removes expired rows; exposed for tests and for `db:migrate`-style maintenance. */

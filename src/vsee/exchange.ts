@@ -44,8 +44,19 @@ export class VseeExchange {
 
   async attempt<T>(call: Call<T>, attempt: number): Promise<T> {
     const started = performance.now();
-    const callTimer = AbortSignal.timeout(this.callMs);
-    const signal = call.signal ? AbortSignal.any([call.signal, callTimer]) : callTimer;
+    // One controller per call, aborted by our timer or by the caller's (flow) signal. Cheaper than
+    // AbortSignal.timeout + AbortSignal.any (~40 µs a call on Node 20), and the listener on the
+    // flow's signal is removed when the call ends, so a long flow does not collect them.
+    const aborts = new AbortController();
+    let callTimedOut = false;
+    const timer = setTimeout(() => {
+      callTimedOut = true;
+      aborts.abort();
+    }, this.callMs);
+    timer.unref();
+    const onCallerAbort = () => aborts.abort();
+    if (call.signal?.aborted) aborts.abort();
+    else call.signal?.addEventListener('abort', onCallerAbort, { once: true });
     let status: number | undefined;
     let vseeCode: number | undefined;
     let outcome = 'ok';
@@ -57,7 +68,7 @@ export class VseeExchange {
         // JSON, not form encoding: the contract accepts it (customportal demos), it keeps numbers
         // and strings apart, and one body format means one thing for the sandbox to check.
         data: call.body ? withoutUndefined(call.body) : undefined,
-        signal,
+        signal: aborts.signal,
       });
       status = response.status;
       const raw = { status, retryAfter: response.headers['retry-after'], text: response.data };
@@ -67,25 +78,30 @@ export class VseeExchange {
         ? error
         : errorFromTransport(call.endpoint, error, {
             callerAborted: call.signal?.aborted ?? false,
-            callTimedOut: callTimer.aborted,
+            callTimedOut,
           });
       outcome = vseeError.kind;
       status ??= vseeError.status;
       vseeCode = vseeError.vseeCode;
       throw vseeError;
     } finally {
+      clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onCallerAbort);
       const seconds = (performance.now() - started) / 1000;
       this.metrics?.vseeRequestDuration.observe({ endpoint: call.endpoint, outcome }, seconds);
       // One line per call; never the URL (ids, query), headers, bodies or VSee's message text (it may
       // name the patient). A failure is a warning an operator can act on: endpoint, status, VSee's code.
-      const ms = Math.round(seconds * 1000);
-      const vsee = { endpoint: call.endpoint, method: call.method, attempt, status, vseeCode, ms, outcome };
-      if (outcome === 'ok') this.logger?.debug({ vsee }, 'vsee call');
-      else
-        this.logger?.warn(
-          { vsee },
-          `vsee ${call.endpoint} failed: ${outcome}${status ? ` (HTTP ${status})` : ''}`,
-        );
+      // A success is logged only at debug, and its line is built only when debug is on (hot path).
+      if (outcome !== 'ok' || this.logger?.isLevelEnabled('debug')) {
+        const ms = Math.round(seconds * 1000);
+        const vsee = { endpoint: call.endpoint, method: call.method, attempt, status, vseeCode, ms, outcome };
+        if (outcome === 'ok') this.logger?.debug({ vsee }, 'vsee call');
+        else
+          this.logger?.warn(
+            { vsee },
+            `vsee ${call.endpoint} failed: ${outcome}${status ? ` (HTTP ${status})` : ''}`,
+          );
+      }
     }
   }
 
