@@ -40,7 +40,7 @@ async function seedVisits(db: Db, emails: string[]): Promise<void> {
         provider_name: appointment ? 'Dr. Grace Hopper' : null,
         starts_at: appointment ? Math.floor(Date.parse(at) / 1000) : null,
         ends_at: appointment ? Math.floor(Date.parse(at) / 1000) + 900 : null,
-        status: i === 4 ? 'cancelled' : 'completed',
+        status: i === 4 ? ('cancelled' as const) : ('completed' as const),
         status_updated_at: at,
         created_at: at,
         updated_at: at,

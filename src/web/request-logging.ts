@@ -32,6 +32,10 @@ function urlOf(req: IncomingMessage & { originalUrl?: string }): string | undefi
 const errorFields = (err: Error) => ({ type: err.name, message: err.message, stack: err.stack });
 
 declare module 'http' {
+  interface ServerResponse {
+    /** A 5xx's error, set by the error handler: written on this request's one log line. */
+    err?: Error;
+  }
   interface IncomingMessage {
     /** The request id: on the error page as its reference, in audit rows and in log lines. */
     id: string;
@@ -94,6 +98,7 @@ export function requestLogging(logger: Logger) {
           req: { id, method: req.method, path },
           res: { statusCode: res.statusCode },
           responseTime: Math.round(performance.now() - started),
+          ...(res.err ? { err: res.err } : {}),
           // The client went away before the answer was complete.
           ...(res.writableFinished ? {} : { aborted: true }),
         },
