@@ -234,6 +234,11 @@ const AuditRow = z.strictObject({
     .nullable(),
   request_id: z.uuid(),
   ip: z.string().min(1),
+  // Why a login or launch link was refused: a fixed word, never text from the request.
+  reason: z
+    .string()
+    .regex(/^[a-z_]+$/)
+    .nullable(),
 });
 
 describe('audit events (SECURITY L2)', () => {
