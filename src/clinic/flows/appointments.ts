@@ -6,7 +6,7 @@ import {
   ssoLaunchUrl,
   type Slot,
 } from '../../vsee';
-import { claimLaunch, findVisitForAccount, markFailed, type VisitRecord } from '../visit-records';
+import { findVisitForAccount, markFailed, type VisitRecord } from '../visit-records';
 import { isFinal } from '../visit-status';
 import {
   audit,
@@ -18,7 +18,7 @@ import {
   VisitClosedError,
   VisitNotFoundError,
 } from './context';
-import { createVisit, type VisitRecipe } from './create-visit';
+import { createVisit, launchOnce, type VisitRecipe } from './create-visit';
 import { settledEarlier } from './earlier';
 import { settleUnknownOutcomes, visitDetails } from './outcomes';
 import { checkVisit } from './ownership';
@@ -110,42 +110,32 @@ export async function bookAppointment(
 ): Promise<VisitRecord> {
   const signal = flowDeadline();
   const sso = ssoOnce(deps, ctx, signal);
-  for (let round = 0; round < 3; round++) {
-    const claim = await claimLaunch(
-      deps.db,
-      ctx.patient.id,
-      'appointment',
-      input.launchKey,
-      deps.abandonedAfterMs,
-    );
-    if (claim.kind !== 'owned') {
-      const earlier = await settledEarlier(deps, claim.record, sso, signal);
-      if (earlier) return earlier;
-      continue;
-    }
-    const lost = await settleUnknownOutcomes(deps, ctx.patient.id, sso, { kind: 'appointment', signal });
-    const sameSlot = lost.find((s) => s.kind === 'visit' && s.record.starts_at === input.slot.start);
-    if (sameSlot || lost.some((s) => s.kind === 'unknown')) {
-      await markFailed(deps.db, claim.record.id);
-      if (sameSlot) return sameSlot.record;
-      throw new OutcomeUnknownError('an earlier booking is not settled yet');
-    }
-    try {
-      return await createVisit(deps, ctx, claim.record, bookingRecipe(deps, input), sso, signal);
-    } catch (error) {
-      // VSee answers 400 for a slot that is no longer open (docs/vsee-contract.md).
-      if (
-        isVseeError(error) &&
-        error.endpoint === 'visits' &&
-        error.kind === 'rejected' &&
-        (error.status === 400 || error.status === 409)
-      ) {
-        throw new SlotTakenError('slot no longer open');
+  return launchOnce(deps, ctx, 'appointment', input.launchKey, {
+    earlier: (claim) => settledEarlier(deps, claim.record, sso, signal),
+    owned: async (claimed) => {
+      const lost = await settleUnknownOutcomes(deps, ctx.patient.id, sso, { kind: 'appointment', signal });
+      const sameSlot = lost.find((s) => s.kind === 'visit' && s.record.starts_at === input.slot.start);
+      if (sameSlot || lost.some((s) => s.kind === 'unknown')) {
+        await markFailed(deps.db, claimed.id);
+        if (sameSlot) return sameSlot.record;
+        throw new OutcomeUnknownError('an earlier booking is not settled yet');
       }
-      throw error;
-    }
-  }
-  throw new OutcomeUnknownError('the booking claim kept changing hands');
+      try {
+        return await createVisit(deps, ctx, claimed, bookingRecipe(deps, input), sso, signal);
+      } catch (error) {
+        // VSee answers 400 for a slot that is no longer open (docs/vsee-contract.md).
+        if (
+          isVseeError(error) &&
+          error.endpoint === 'visits' &&
+          error.kind === 'rejected' &&
+          (error.status === 400 || error.status === 409)
+        ) {
+          throw new SlotTakenError('slot no longer open');
+        }
+        throw error;
+      }
+    },
+  });
 }
 
 /** One of the patient's booked appointments, for its confirmation page. */

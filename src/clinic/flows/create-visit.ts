@@ -6,11 +6,14 @@ import {
   type VseeVisit,
 } from '../../vsee';
 import {
+  claimLaunch,
+  type LaunchClaim,
   markCreated,
   markFailed,
   markUnknown,
   noteLaunch,
   type CreatedVisit,
+  type VisitKind,
   type VisitRecord,
 } from '../visit-records';
 import { statusFromVsee } from '../visit-status';
@@ -121,4 +124,25 @@ async function recorded(
 ): Promise<VisitRecord> {
   await audit(deps, ctx, recipe.action, 'success', record.vsee_visit_id);
   return record;
+}
+
+/**
+ * The claim loop every create flow shares. A new row goes to `owned`; a row already there (the same
+ * form again, or the walk-in holding the patient's place) goes to `earlier`, which answers undefined
+ * when that row turned out to have made nothing (or to be over): the launch is then claimed again.
+ */
+export async function launchOnce<T>(
+  deps: ClinicDeps,
+  ctx: PatientContext,
+  kind: VisitKind,
+  launchKey: string,
+  steps: { owned(record: VisitRecord): Promise<T>; earlier(claim: LaunchClaim): Promise<T | undefined> },
+): Promise<T> {
+  for (let round = 0; round < 3; round++) {
+    const claim = await claimLaunch(deps.db, ctx.patient.id, kind, launchKey, deps.abandonedAfterMs);
+    if (claim.kind === 'owned') return steps.owned(claim.record);
+    const result = await steps.earlier(claim);
+    if (result !== undefined) return result;
+  }
+  throw new OutcomeUnknownError(`the ${kind} claim kept changing hands`);
 }

@@ -1,13 +1,7 @@
 import { flowDeadline } from '../../vsee';
-import { claimLaunch, findVisitForAccount, type VisitRecord } from '../visit-records';
-import {
-  type ClinicDeps,
-  OutcomeUnknownError,
-  type PatientContext,
-  ssoOnce,
-  VisitNotFoundError,
-} from './context';
-import { createVisit, type VisitRecipe } from './create-visit';
+import { findVisitForAccount, type VisitRecord } from '../visit-records';
+import { type ClinicDeps, type PatientContext, ssoOnce, VisitNotFoundError } from './context';
+import { createVisit, launchOnce, type VisitRecipe } from './create-visit';
 import { settledEarlier } from './earlier';
 
 function econsultRecipe(deps: ClinicDeps, input: { reason: string; details?: string }): VisitRecipe {
@@ -36,21 +30,10 @@ export async function askDoctor(
 ): Promise<VisitRecord> {
   const signal = flowDeadline();
   const sso = ssoOnce(deps, ctx, signal);
-  for (let round = 0; round < 3; round++) {
-    const claim = await claimLaunch(
-      deps.db,
-      ctx.patient.id,
-      'econsult',
-      input.launchKey,
-      deps.abandonedAfterMs,
-    );
-    if (claim.kind === 'owned') {
-      return createVisit(deps, ctx, claim.record, econsultRecipe(deps, input), sso, signal);
-    }
-    const earlier = await settledEarlier(deps, claim.record, sso, signal);
-    if (earlier) return earlier;
-  }
-  throw new OutcomeUnknownError('the eConsult claim kept changing hands');
+  return launchOnce(deps, ctx, 'econsult', input.launchKey, {
+    owned: (record) => createVisit(deps, ctx, record, econsultRecipe(deps, input), sso, signal),
+    earlier: (claim) => settledEarlier(deps, claim.record, sso, signal),
+  });
 }
 
 /** One of the patient's eConsults, for its confirmation page. */

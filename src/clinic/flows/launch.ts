@@ -1,17 +1,16 @@
 import { clinicHomePath, flowDeadline, type SsoSession, ssoLaunchUrl, visitStartPath } from '../../vsee';
-import { claimLaunch, findVisitForAccount, type VisitRecord } from '../visit-records';
+import { findVisitForAccount, type VisitRecord } from '../visit-records';
 import { isOpen } from '../visit-status';
 import {
   audit,
   type ClinicDeps,
   identityOf,
-  OutcomeUnknownError,
   type PatientContext,
   ssoOnce,
   VisitClosedError,
   VisitNotFoundError,
 } from './context';
-import { createVisit, type VisitRecipe } from './create-visit';
+import { createVisit, launchOnce, type VisitRecipe } from './create-visit';
 import { settledEarlier } from './earlier';
 import { checkVisit } from './ownership';
 
@@ -55,30 +54,14 @@ export async function seeDoctorNow(
 ): Promise<string> {
   const signal = flowDeadline();
   const sso = ssoOnce(deps, ctx, signal);
-  for (let round = 0; round < 3; round++) {
-    const claim = await claimLaunch(
-      deps.db,
-      ctx.patient.id,
-      'walkin',
-      input.launchKey,
-      deps.abandonedAfterMs,
-    );
-    if (claim.kind === 'owned') {
-      const record = await createVisit(
-        deps,
-        ctx,
-        claim.record,
-        walkinRecipe(deps, input.reason),
-        sso,
-        signal,
-      );
-      return enter(deps, sso, record.vsee_visit_id!);
-    }
-    const location = await backToEarlier(deps, ctx, claim.record, claim.kind === 'same-key', sso, signal);
-    if (location) return location;
-    // The walk-in in the way turned out to be over, or never made: it holds no place now; claim again.
-  }
-  throw new OutcomeUnknownError('the walk-in claim kept changing hands');
+  return launchOnce(deps, ctx, 'walkin', input.launchKey, {
+    owned: async (record) => {
+      const created = await createVisit(deps, ctx, record, walkinRecipe(deps, input.reason), sso, signal);
+      return enter(deps, sso, created.vsee_visit_id!);
+    },
+    // The walk-in in the way may turn out to be over, or never made: it then holds no place; claim again.
+    earlier: (claim) => backToEarlier(deps, ctx, claim.record, claim.kind === 'same-key', sso, signal),
+  });
 }
 
 /**
