@@ -87,7 +87,8 @@ export class ReminderScheduler {
             visit.first_name,
             appointmentDetails({ ...visit, starts_at: start }, visit.time_zone),
           );
-          await enqueueEmail(trx, message, now);
+          // `now` says which reminders are due; the email itself is due at once, whatever `now` was.
+          await enqueueEmail(trx, message);
         }
         return won;
       });

@@ -39,10 +39,11 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
     await h.close();
   });
 
+  /** The first slot more than 26 hours away: booked outside both offsets, whatever the time of day. */
   async function bookFirstSlot() {
     const { agent, fields, account } = await patientOf(h);
     const form = await launchForm(agent, `/appointments/new?tz=${NEW_YORK}`);
-    const slot = slotsOf(form.page.text)[0]!;
+    const slot = slotsOf(form.page.text).find((s) => s.start * 1000 > Date.now() + 26 * 3_600_000)!;
     const res = await agent
       .post('/appointments')
       .type('form')
