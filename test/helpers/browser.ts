@@ -36,7 +36,12 @@ export const DESKTOP = { width: 1280, height: 800 };
  */
 export function describeWithBrowser(name: string, fn: () => void): void {
   if (existsSync(CHROMIUM_PATH)) {
-    describe(name, fn);
+    describe(name, () => {
+      // A journey drives a real browser through several pages and VSee calls: on two shared cores a
+      // single one has taken 27 s, too close to Jest's 30 s default.
+      jest.setTimeout(120_000);
+      fn();
+    });
     return;
   }
   if (process.env.CI === 'true') {
