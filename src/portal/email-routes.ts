@@ -37,7 +37,10 @@ export const VSEE_PATHS = ['/clinic', '/visits', '/appointments', '/econsult'];
  */
 export function requireVerifiedEmail(mailer: Mailer) {
   return (req: Request, res: Response, next: NextFunction): void => {
-    if (!mailer.requireVerifiedEmail || !req.user || req.user.emailVerified) return next();
+    // Accounts from the clinic's identity provider or launch links carry the address the clinic
+    // vouches for: there is no link of ours to open, so only local accounts are held back.
+    if (!mailer.requireVerifiedEmail || !req.user || req.user.emailVerified || !req.user.hasPassword)
+      return next();
     res.status(403).render('email/verify-required', { title: 'Please confirm your email address first' });
   };
 }

@@ -302,3 +302,30 @@ describe('VSEE_PATIENT_CODE=subject', () => {
     }
   });
 });
+
+describe('signed launch links while local accounts must confirm their email', () => {
+  let harness: ClinicHarness;
+  beforeAll(async () => {
+    harness = await startClinic({
+      config: testConfig({
+        PUBLIC_URL: PORTAL_URL,
+        LAUNCH_JWT_SECRET: LAUNCH_SECRET,
+        LAUNCH_JWT_ISSUER: LAUNCH_ISSUER,
+        REQUIRE_VERIFIED_EMAIL: 'on',
+      }),
+    });
+  });
+  afterAll(() => harness?.close());
+
+  it('a patient arriving from the clinic’s portal is not asked to confirm an address the clinic vouches for', async () => {
+    const agent = request.agent(harness.app);
+    const res = await agent.get(`/launch?token=${await signHs256(launchClaims({ action: 'schedule' }))}`);
+    expect(res.status).toBe(303);
+
+    const slots = await agent.get(res.headers.location!);
+
+    expect(slots.status).toBe(200);
+    expect(harness.sandbox.requestLog.entries().map((e) => e.endpoint)).toContain('availability');
+    expect((await agent.get('/').expect(200)).text).not.toContain('verify-email');
+  });
+});
