@@ -12,6 +12,8 @@ import { BODY_LIMIT, requireFormBodies } from './web/body-guards';
 import { csrfProtection, exposeCsrfToken } from './web/csrf';
 import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
+import { clinicZoneSource } from './clinic/clinic-zone';
+import { createI18n, detectLanguage, fallbackPageLocals, pageLocals } from './web/i18n';
 import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
 import { requestLogging } from './web/request-logging';
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   const cookieName = sessionCookieName(secureCookies);
   const passport = createPassport(db);
   const rateLimits = deps.rateLimits ?? new RateLimits();
+  const i18n = createI18n(config.portal);
 
   app.disable('x-powered-by');
   // A hop count, never `true`: with `true` any client could pick its own IP via X-Forwarded-For.
@@ -58,7 +61,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestLogging(logger));
   app.use(
     cspNonce,
-    securityHeaders({ clinicOrigin: new URL(deps.vsee.clinicUrl).origin, isProduction: secureCookies }),
+    securityHeaders({
+      clinicOrigin: new URL(deps.vsee.clinicUrl).origin,
+      isProduction: secureCookies,
+      imageOrigins: config.portal.clinic.logoUrl ? [new URL(config.portal.clinic.logoUrl).origin] : [],
+    }),
   );
   app.use(healthRoutes(deps.readinessChecks ?? [], deps.isDraining ?? (() => false)));
   // Before sessions, CSRF and the form parser: VSee posts JSON with a secret, not a session (README).
@@ -90,13 +97,19 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentPath = req.path;
     next();
   });
+  app.use(detectLanguage(i18n), pageLocals(db, config.portal, secureCookies));
   app.use(exposeNotice);
   app.use(csrfProtection(new URL(config.publicUrl).origin), exposeCsrfToken);
 
-  app.use(portalRoutes(db, passport, cookieName, rateLimits));
-  app.use(clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits));
+  app.use(portalRoutes(db, passport, cookieName, rateLimits, config.portal));
+  app.use(
+    clinicRoutes({ db, vsee: deps.vseeClient, settings: deps.vsee, logger }, rateLimits, {
+      settings: config.portal,
+      clinicZone: clinicZoneSource(config.portal.clinic.timezone, deps.vseeClient, logger),
+    }),
+  );
 
   app.use(notFound);
-  app.use(errorHandler(logger, [describeClinicError]));
+  app.use(errorHandler(logger, [describeClinicError], fallbackPageLocals(i18n, config.portal)));
   return app;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { type PortalSettings, portalSettingsFrom, portalSettingsShape } from './portal-settings';
 
 /** The clinic's VSee Clinic settings. Absent in `Config` means "use the built-in sandbox". */
 export interface VseeSettings {
@@ -44,6 +45,8 @@ export interface Config {
   sandboxWebhookUrl?: string;
   /** After SIGTERM, how long /readyz answers 503 while requests are still accepted (for the load balancer). */
   shutdownDelayMs: number;
+  /** The clinic's branding, languages, consent text and booking lead time. */
+  portal: PortalSettings;
 }
 
 /** Thrown when the environment is wrong; the message names every bad key. */
@@ -102,6 +105,7 @@ const schema = z.object({
   SANDBOX_PORT: port.default(4000),
   SANDBOX_WEBHOOK_URL: httpUrl.optional(),
   SHUTDOWN_DELAY_SECONDS: z.coerce.number().min(0).max(20).default(0),
+  ...portalSettingsShape,
 });
 
 /** Every environment key the portal reads (documented one by one in .env.example). */
@@ -179,6 +183,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     }
   }
 
+  const portal = portalSettingsFrom(e, problems);
+
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -200,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sandboxPort: e.SANDBOX_PORT,
     sandboxWebhookUrl: e.SANDBOX_WEBHOOK_URL,
     shutdownDelayMs: e.SHUTDOWN_DELAY_SECONDS * 1000,
+    portal,
   };
 }

@@ -16,6 +16,8 @@ export interface CalendarEvent {
   end: number;
   summary: string;
   description: string;
+  /** BCP 47 tag of the summary and description (RFC 5545 LANGUAGE parameter), e.g. `es`. */
+  language?: string;
   url?: string;
 }
 
@@ -24,6 +26,8 @@ export interface CalendarEvent {
  * the confirmation page; the appointment link is left out (it is a credential) unless given.
  */
 export function calendarFile(event: CalendarEvent, now = new Date()): string {
+  const lang =
+    event.language && /^[A-Za-z-]{2,12}$/.test(event.language) ? `;LANGUAGE=${event.language}` : '';
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -35,8 +39,8 @@ export function calendarFile(event: CalendarEvent, now = new Date()): string {
     `DTSTAMP:${icsTime(Math.floor(now.getTime() / 1000))}`,
     `DTSTART:${icsTime(event.start)}`,
     `DTEND:${icsTime(event.end)}`,
-    `SUMMARY:${icsText(event.summary)}`,
-    `DESCRIPTION:${icsText(event.description)}`,
+    `SUMMARY${lang}:${icsText(event.summary)}`,
+    `DESCRIPTION${lang}:${icsText(event.description)}`,
     ...(event.url ? [`URL:${event.url}`] : []),
     'END:VEVENT',
     'END:VCALENDAR',

@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as initial from './migrations/0001_initial';
 import * as webhookEvents from './migrations/0002_webhook_events';
+import * as languageAndConsent from './migrations/0006_language_and_consent';
 
 // Migrations are listed in code rather than read from a folder, so the same list works from
 // `src/` under Jest, from `dist/` in the container, and can never pick up a stray file.
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_webhook_events': webhookEvents,
+  '0006_language_and_consent': languageAndConsent,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -16,6 +16,8 @@ export interface AccountsTable {
   vsee_code: string;
   /** Bumped on a password change: sessions carrying an older version are logged out. */
   session_version: Generated<number>;
+  /** The language the patient chose (`?lang=`); null: the browser's. */
+  language: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -68,12 +70,25 @@ export interface SessionsTable {
   expires_at: string;
 }
 
+/** One agreement to one version of the clinic's telehealth consent text. */
+export interface ConsentsTable {
+  id: Generated<number>;
+  account_id: number;
+  /** sha256 of the text agreed to. */
+  version: string;
+  /** The text itself, so the patient can read what they agreed to after the file changes. */
+  text: string;
+  agreed_at: string;
+  ip: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   visits: VisitsTable;
   audit_events: AuditEventsTable;
   sessions: SessionsTable;
   webhook_events: WebhookEventsTable;
+  consents: ConsentsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

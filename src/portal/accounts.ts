@@ -17,6 +17,8 @@ export interface Patient extends Profile {
   id: number;
   vseeCode: string;
   sessionVersion: number;
+  /** The language the patient chose on this portal, if any. */
+  language: string | null;
 }
 
 export class EmailTakenError extends Error {
@@ -37,6 +39,7 @@ function toPatient(row: Account): Patient {
     dob: row.dob,
     vseeCode: row.vsee_code,
     sessionVersion: row.session_version,
+    language: row.language,
   };
 }
 
@@ -134,4 +137,9 @@ export async function changePassword(
     .returningAll()
     .executeTakeFirstOrThrow();
   return toPatient(updated);
+}
+
+/** Remembers the language the patient chose, so it follows them to another device. */
+export async function setAccountLanguage(db: Db, accountId: number, language: string): Promise<void> {
+  await db.updateTable('accounts').set({ language }).where('id', '=', accountId).execute();
 }

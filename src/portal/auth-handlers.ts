@@ -9,7 +9,7 @@ import { createAccount, EmailTakenError, type Patient } from './accounts';
 import { loginSchema, signupSchema } from './forms';
 
 // One message for "no such email" and "wrong password": which one it was is nobody's business.
-export const LOGIN_FAILED = 'That email and password do not match an account. Check both and try again.';
+export const LOGIN_FAILED = 'login.failed';
 
 function auditContext(req: Request) {
   return { requestId: String(req.id), ip: req.ip ?? null };
@@ -38,15 +38,13 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
   return {
     showSignup(req: Request, res: Response): void {
       if (req.user) return res.redirect(303, '/');
-      res.render('signup', { title: 'Create your account', values: {}, errors: {} });
+      res.render('signup', { title: 'signup.title', values: {}, errors: {} });
     },
 
     async signup(req: Request, res: Response, next: NextFunction): Promise<void> {
       const form = parseForm(signupSchema, req.body);
       if (!form.ok) {
-        res
-          .status(400)
-          .render('signup', { title: 'Create your account', values: form.values, errors: form.errors });
+        res.status(400).render('signup', { title: 'signup.title', values: form.values, errors: form.errors });
         return;
       }
       const { first_name, last_name, dob, email, password } = form.data;
@@ -66,16 +64,14 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
         const { password: _omit, ...values } = form.data;
-        res
-          .status(409)
-          .render('signup', { title: 'Create your account', values, errors: {}, emailTaken: true });
+        res.status(409).render('signup', { title: 'signup.title', values, errors: {}, emailTaken: true });
       }
     },
 
     showLogin(req: Request, res: Response): void {
       if (req.user) return res.redirect(303, '/');
       res.render('login', {
-        title: 'Log in',
+        title: 'login.title',
         values: {},
         errors: {},
         loggedOut: req.query.logged_out === '1',
@@ -89,7 +85,7 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
     async login(req: Request, res: Response, next: NextFunction): Promise<void> {
       const form = parseForm(loginSchema, req.body);
       if (!form.ok) {
-        res.status(400).render('login', { title: 'Log in', values: form.values, errors: form.errors });
+        res.status(400).render('login', { title: 'login.title', values: form.values, errors: form.errors });
         return;
       }
       const { email } = form.data;
@@ -105,7 +101,7 @@ export function authHandlers(db: Db, passport: PortalPassport, cookieName: strin
         await recordAudit(db, { accountId: null, action: 'login', outcome: 'failure', ...auditContext(req) });
         res
           .status(401)
-          .render('login', { title: 'Log in', values: { email }, errors: {}, failed: LOGIN_FAILED });
+          .render('login', { title: 'login.title', values: { email }, errors: {}, failed: LOGIN_FAILED });
         return;
       }
       await rateLimits.loginSucceeded(email, ip);

@@ -1,6 +1,9 @@
 import type { Request, Response } from 'express';
 import { recordAudit } from '../audit/audit-log';
 import type { Db } from '../db/connection';
+import { consentParagraphs, latestConsent } from '../clinic/consent';
+import { clockFor, pickTimeZone } from '../clinic/time-zones';
+import type { PortalSettings } from '../portal-settings';
 import { parseForm } from '../web/forms';
 import { changePassword, EmailTakenError, type Patient, updateProfile } from './accounts';
 import { passwordChangeSchema, profileSchema } from './forms';
@@ -14,27 +17,54 @@ function profileValues(patient: Patient) {
   };
 }
 
-function renderProfile(res: Response, status: number, locals: Record<string, unknown>): void {
-  res.status(status).render('profile', { title: 'Your profile', errors: {}, passwordErrors: {}, ...locals });
-}
+export function profileHandlers(db: Db, settings?: PortalSettings) {
+  /** "December 1, 2026, 3:02 PM EST": in the patient's zone, else the clinic's, else UTC (named). */
+  function moment(req: Request, res: Response, iso: string): string {
+    const zone = pickTimeZone(req.session.timezone, settings?.clinic.timezone);
+    return clockFor(String(res.locals.intlLocale ?? 'en-US'), zone).moment(
+      Math.floor(Date.parse(iso) / 1000),
+    );
+  }
 
-export function profileHandlers(db: Db) {
+  /** The profile page; with CONSENT_FILE set, it also says when the patient agreed to the consent. */
+  async function renderProfile(req: Request, res: Response, status: number, locals: Record<string, unknown>) {
+    let consent: { agreedOn?: string } | undefined;
+    if (settings?.consent) {
+      const agreed = await latestConsent(db, req.user!.id);
+      consent = { agreedOn: agreed ? moment(req, res, agreed.agreedAt) : undefined };
+    }
+    res
+      .status(status)
+      .render('profile', { title: 'profile.title', errors: {}, passwordErrors: {}, consent, ...locals });
+  }
+
   return {
-    show(req: Request, res: Response): void {
-      renderProfile(res, 200, { values: profileValues(req.user!) });
+    async show(req: Request, res: Response): Promise<void> {
+      await renderProfile(req, res, 200, { values: profileValues(req.user!) });
+    },
+
+    /** What the patient agreed to, word for word, even after the clinic changed the text. */
+    async showConsent(req: Request, res: Response): Promise<void> {
+      const agreed = await latestConsent(db, req.user!.id);
+      if (!agreed) return res.redirect(303, '/profile');
+      res.render('consent-read', {
+        title: 'consent.readTitle',
+        agreedOn: moment(req, res, agreed.agreedAt),
+        paragraphs: consentParagraphs(agreed.text),
+      });
     },
 
     async update(req: Request, res: Response): Promise<void> {
       const form = parseForm(profileSchema, req.body);
-      if (!form.ok) return renderProfile(res, 400, { values: form.values, errors: form.errors });
+      if (!form.ok) return renderProfile(req, res, 400, { values: form.values, errors: form.errors });
       const { first_name, last_name, dob, email } = form.data;
       try {
         await updateProfile(db, req.user!.id, { firstName: first_name, lastName: last_name, dob, email });
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
-        return renderProfile(res, 409, {
+        return renderProfile(req, res, 409, {
           values: form.data,
-          errors: { email: 'This email cannot be used. Choose another one.' },
+          errors: { email: 'form.emailUnusable' },
         });
       }
       await recordAudit(db, {
@@ -44,7 +74,7 @@ export function profileHandlers(db: Db) {
         requestId: String(req.id),
         ip: req.ip ?? null,
       });
-      req.session.notice = 'Your profile was saved.';
+      req.session.notice = 'profile.saved';
       res.redirect(303, '/profile');
     },
 
@@ -55,7 +85,7 @@ export function profileHandlers(db: Db) {
     async changePassword(req: Request, res: Response): Promise<void> {
       const values = profileValues(req.user!);
       const form = parseForm(passwordChangeSchema, req.body);
-      if (!form.ok) return renderProfile(res, 400, { values, passwordErrors: form.errors });
+      if (!form.ok) return renderProfile(req, res, 400, { values, passwordErrors: form.errors });
       const updated = await changePassword(
         db,
         req.user!.id,
@@ -70,9 +100,9 @@ export function profileHandlers(db: Db) {
         ip: req.ip ?? null,
       });
       if (!updated) {
-        return renderProfile(res, 400, {
+        return renderProfile(req, res, 400, {
           values,
-          passwordErrors: { current_password: 'Your current password is not right' },
+          passwordErrors: { current_password: 'form.currentPasswordWrong' },
         });
       }
       const loggedInAt = req.session.loggedInAt;
@@ -80,7 +110,7 @@ export function profileHandlers(db: Db) {
         req.login(updated, (err) => (err ? reject(err) : resolve())),
       );
       req.session.loggedInAt = loggedInAt;
-      req.session.notice = 'Your password was changed. Other devices have been logged out.';
+      req.session.notice = 'profile.passwordChanged';
       res.redirect(303, '/profile');
     },
   };
