@@ -9,15 +9,23 @@ const RETRY_AFTER_MS = 60_000;
  * The clinic's time zone: CLINIC_TIMEZONE when set, else the VSee room's default zone (asked once,
  * then kept for the life of the process), else UTC, which the pages then name as such.
  */
+export interface ClinicZone {
+  /** The zone, asking VSee's room the first time when CLINIC_TIMEZONE is not set. */
+  get(): Promise<string>;
+  /** The zone without asking anyone: for pages that must not call VSee (the dashboard). */
+  peek(): string;
+}
+
 export function clinicZoneSource(
   configured: string | undefined,
   vsee: VseeClient,
   logger: Logger,
-): () => Promise<string> {
-  if (configured) return async () => configured;
+): ClinicZone {
+  if (configured) return { get: async () => configured, peek: () => configured };
   let known: string | undefined;
   let failedAt = -Infinity;
-  return async () => {
+  const peek = () => known ?? 'UTC';
+  const get = async () => {
     if (known) return known;
     if (Date.now() - failedAt < RETRY_AFTER_MS) return 'UTC';
     try {
@@ -31,4 +39,5 @@ export function clinicZoneSource(
       return 'UTC';
     }
   };
+  return { get, peek };
 }

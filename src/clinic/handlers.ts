@@ -16,6 +16,7 @@ import { inviteSomeone } from './flows/invite';
 import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
 import { findVisitFresh, listVisitsFresh } from './flows/refresh-statuses';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
+import type { ClinicZone } from './clinic-zone';
 import { calendarFile } from './ics';
 import { dashboardSummary } from './dashboard-summary';
 import { type Clock, clockFor, isTimeZone, pickTimeZone, zoneName } from './time-zones';
@@ -34,7 +35,7 @@ const WAITING_REFRESH_SECONDS = 15;
 /** What the clinic pages need beyond the flows: the portal's settings and the clinic's zone. */
 export interface ClinicPortal {
   settings: PortalSettings;
-  clinicZone: () => Promise<string>;
+  clinicZone: ClinicZone;
 }
 
 function contextOf(req: Request): PatientContext {
@@ -64,9 +65,15 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
    * The patient's clock: their language's locale, in the zone their browser just sent, else the one
    * remembered, else the clinic's (which is named on the page, so a time is never silently UTC).
    */
-  async function clockOf(req: Request, res: Response, sent = query(req, 'tz')): Promise<Clock> {
+  async function clockOf(
+    req: Request,
+    res: Response,
+    sent = query(req, 'tz'),
+    askVsee = true,
+  ): Promise<Clock> {
     if (isTimeZone(sent)) req.session.timezone = sent;
-    const zone = isTimeZone(sent) ? sent : (req.session.timezone ?? (await portal.clinicZone()));
+    const clinicZone = askVsee ? () => portal.clinicZone.get() : async () => portal.clinicZone.peek();
+    const zone = isTimeZone(sent) ? sent : (req.session.timezone ?? (await clinicZone()));
     return clockFor(String(res.locals.intlLocale ?? 'en-US'), pickTimeZone(zone));
   }
 
@@ -82,7 +89,8 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
   });
 
   async function renderDashboard(req: Request, res: Response, status: number, locals: object = {}) {
-    const clock = await clockOf(req, res);
+    // The dashboard never calls VSee: it must open fast, and before consent nothing may reach VSee.
+    const clock = await clockOf(req, res, query(req, 'tz'), false);
     res.status(status).render('dashboard', {
       title: 'dashboard.title',
       walkinKey: randomUUID(),
