@@ -45,8 +45,8 @@ export function describeWithBrowser(name: string, fn: () => void): void {
   describe.skip(name, () => undefined);
 }
 
-/** The system Chromium, headless, with nothing that reaches beyond loopback. */
-export function launchBrowser(): Promise<Browser> {
+/** The system Chromium, headless, with nothing that reaches beyond loopback (plus `extraArgs`). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -56,6 +56,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }
