@@ -78,8 +78,7 @@ export const portalSettingsShape = {
     .default(30),
 };
 
-const portalSettingsSchema = z.object(portalSettingsShape);
-type ParsedSettings = z.infer<typeof portalSettingsSchema>;
+type ParsedSettings = z.infer<z.ZodObject<typeof portalSettingsShape>>;
 
 /** Builds the settings; pushes a problem naming the key for what the schema alone cannot check. */
 export function portalSettingsFrom(e: ParsedSettings, problems: string[]): PortalSettings {

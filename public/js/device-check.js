@@ -23,7 +23,10 @@
     function stop() {
       if (frame) cancelAnimationFrame(frame);
       frame = 0;
-      if (stream) stream.getTracks().forEach(function (track) { track.stop(); });
+      if (stream)
+        stream.getTracks().forEach(function (track) {
+          track.stop();
+        });
       stream = null;
       if (audio) audio.close();
       audio = null;

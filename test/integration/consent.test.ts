@@ -154,7 +154,7 @@ describe('consent before the first visit (CONSENT_FILE)', () => {
   });
 
   it('a changed text is a new version: a patient who agreed to the old one is asked again', async () => {
-    const { agent, account } = await patientOf(h);
+    const { agent } = await patientOf(h);
     const { launchKey, _csrf } = await walkinForm(agent);
     const form = { _csrf, launch_key: launchKey };
     await agent
