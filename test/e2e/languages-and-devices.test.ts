@@ -60,6 +60,8 @@ describeWithBrowser('the portal in English and Spanish, and the device check, in
     test('sign-up → dashboard → See a doctor now → My visits, with nothing serious for axe', async () => {
       const page = await newPage(browser, { locale });
       const fields = newPatient();
+      await page.goto(portal('/'));
+      await screenshot(page, `14-branded-home-${lang}`);
       await page.goto(portal('/signup'));
       expect(await page.getAttribute('html', 'lang')).toBe(lang);
       await expectAxeClean(page);
@@ -77,8 +79,7 @@ describeWithBrowser('the portal in English and Spanish, and the device check, in
       // See a doctor now is the first action on the dashboard.
       const firstAction = page.locator('.action-grid .action-card h3').first();
       await expect(firstAction.textContent()).resolves.toBe(t('actions.nowTitle'));
-      if (lang === 'en') await screenshot(page, '03-dashboard');
-      else await screenshot(page, '03-dashboard-es');
+      await screenshot(page, `14-branded-dashboard-${lang}`);
 
       await page.getByLabel(new RegExp(t('actions.reason'))).fill('Tos');
       await page.getByRole('button', { name: t('actions.nowTitle') }).click();
@@ -90,7 +91,7 @@ describeWithBrowser('the portal in English and Spanish, and the device check, in
       );
       await expect(page.getByRole('button', { name: t('dashboard.rejoin') }).isVisible()).resolves.toBe(true);
       await expectAxeClean(page);
-      if (lang === 'en') await screenshot(page, '04-dashboard-waiting');
+      await screenshot(page, `15-dashboard-waiting-room-${lang}`);
 
       await page
         .getByRole('link', { name: t('layout.myVisits'), exact: true })
@@ -137,7 +138,7 @@ describeWithBrowser('the portal in English and Spanish, and the device check, in
     await expect(page.evaluate(() => document.activeElement?.textContent)).resolves.toBe(
       textOf('device.start'),
     );
-    await screenshot(page, '08-device-check');
+    await screenshot(page, '16-device-check');
   });
 
   test('when the browser refuses the camera, the device check says so and how to allow it', async () => {

@@ -73,12 +73,16 @@ export interface BrowserClinic {
  * portal's PUBLIC_URL (against which it checks the Origin of every POST) is the one the browser uses.
  */
 export async function startBrowserClinic(
-  options: Omit<Parameters<typeof startClinic>[0] & object, 'config'> = {},
+  options: Omit<Parameters<typeof startClinic>[0] & object, 'config'> & {
+    /** More environment keys for the portal's config (e.g. CLINIC_NAME). */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<BrowserClinic> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const portalUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const harness = await startClinic({ ...options, config: testConfig({ PUBLIC_URL: portalUrl }) });
+  const { env, ...rest } = options;
+  const harness = await startClinic({ ...rest, config: testConfig({ ...env, PUBLIC_URL: portalUrl }) });
   server.on('request', harness.app);
   return {
     harness,
