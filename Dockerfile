@@ -21,6 +21,7 @@ COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
 COPY --chown=node:node views ./views
+COPY --chown=node:node locales ./locales
 COPY --chown=node:node public ./public
 USER node
 EXPOSE 3000

@@ -27,7 +27,19 @@ describeWithBrowser('the portal in English and Spanish, and the device check, in
   let open: { context: BrowserContext; problems: PageProblems }[] = [];
 
   beforeAll(async () => {
-    [browser, clinic] = await Promise.all([launchBrowser(FAKE_MEDIA), startBrowserClinic()]);
+    [browser, clinic] = await Promise.all([
+      launchBrowser(FAKE_MEDIA),
+      // A branded portal, as a clinic would run it (the README's screenshots come from here).
+      startBrowserClinic({
+        env: {
+          CLINIC_NAME: 'Riverside Family Clinic',
+          CLINIC_PHONE: '+1 (555) 010-2030',
+          CLINIC_TIMEZONE: 'America/New_York',
+          PRIVACY_URL: 'https://example.org/privacy',
+          TERMS_URL: 'https://example.org/terms',
+        },
+      }),
+    ]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -72,6 +84,7 @@ describeWithBrowser('the portal in English and Spanish, and the device check, in
       await page.getByLabel(t('signup.password'), { exact: true }).fill(fields.password);
       await page.getByRole('button', { name: t('signup.submit') }).click();
       await page.waitForURL(portal('/'));
+      await expect(page.getByTestId('clinic-name').textContent()).resolves.toBe('Riverside Family Clinic');
       await expect(page.locator('h1').textContent()).resolves.toBe(
         t('dashboard.hello').replace('{{name}}', fields.first_name),
       );
