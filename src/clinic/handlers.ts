@@ -290,7 +290,16 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
 
     async appointmentCalendar(req: Request, res: Response): Promise<void> {
       const record = await findAppointment(deps, contextOf(req), visitId(req));
-      const body = await mail.calendarFor(req.user!.id, record.id);
+      const clinic = String((res.locals.clinic as { displayName: string }).displayName);
+      const body = await mail.calendarFor(req.user!.id, record.id, {
+        language: String(res.locals.language ?? 'en'),
+        summary: req.t('appointment.calendarSummary', { clinic }),
+        description: (provider, url) =>
+          req.t('appointment.calendarDescription', {
+            provider: provider ?? req.t('appointment.anyProvider'),
+            url,
+          }),
+      });
       res.type('text/calendar').attachment('appointment.ics').send(body);
     },
 
