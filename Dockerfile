@@ -27,6 +27,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY scripts/build-if-needed.js ./scripts/
 COPY views ./views
+COPY locales ./locales
 COPY public ./public
 # The SQLite database (and anything else the portal writes) lives here: mount a volume to keep it.
 VOLUME /app/data

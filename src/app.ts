@@ -21,6 +21,8 @@ import { BODY_LIMIT, requireFormBodies } from './web/body-guards';
 import { csrfProtection, exposeCsrfToken } from './web/csrf';
 import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
+import { clinicZoneSource } from './clinic/clinic-zone';
+import { createI18n, detectLanguage, fallbackPageLocals, pageLocals } from './web/i18n';
 import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
 import { closeConnectionsWhenDraining, warnAboutUntrustedProxy } from './web/proxy-and-drain';
@@ -64,6 +66,7 @@ export function createApp(deps: AppDeps): Express {
   const cookieName = sessionCookieName(secureCookies);
   const passport = createPassport(db, config.identity.vseePatientCode);
   const rateLimits = deps.rateLimits ?? new RateLimits();
+  const i18n = createI18n(config.portal);
 
   app.disable('x-powered-by');
   // A hop count, never `true`: with `true` any client could pick its own IP via X-Forwarded-For.
@@ -78,7 +81,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(warnAboutUntrustedProxy(logger, { trustProxy: config.trustProxy, isProduction: secureCookies }));
   app.use(
     cspNonce,
-    securityHeaders({ clinicOrigin: new URL(deps.vsee.clinicUrl).origin, isProduction: secureCookies }),
+    securityHeaders({
+      clinicOrigin: new URL(deps.vsee.clinicUrl).origin,
+      isProduction: secureCookies,
+      imageOrigins: config.portal.clinic.logoUrl ? [new URL(config.portal.clinic.logoUrl).origin] : [],
+    }),
   );
   app.use(healthRoutes(deps.readinessChecks ?? [], deps.isDraining ?? (() => false)));
   // Before sessions, CSRF and the form parser: VSee posts JSON with a secret, not a session (README).
@@ -111,6 +118,7 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentPath = req.path;
     next();
   });
+  app.use(detectLanguage(i18n), pageLocals(db, config.portal, secureCookies));
   app.use(exposeNotice, exposeIdentity(config));
   const clinicDeps: ClinicDeps = {
     db,
@@ -140,12 +148,23 @@ export function createApp(deps: AppDeps): Express {
   // Before the dashboard renders, creates whose answer was lost are found out (bounded).
   app.get('/', settleBeforeDashboard(clinicDeps));
   app.use(identityRoutes(config, db));
-  app.use(portalRoutes(db, passport, cookieName, rateLimits, mailer));
+  app.use(portalRoutes(db, passport, cookieName, rateLimits, mailer, config.portal));
   app.use(emailRoutes({ db, mailer, rateLimits, logger }));
   app.use(VSEE_PATHS, requireVerifiedEmail(mailer));
-  app.use(clinicRoutes(clinicDeps, rateLimits, new AppointmentMail(db, mailer), deps.metrics));
+  app.use(
+    clinicRoutes(
+      clinicDeps,
+      rateLimits,
+      {
+        settings: config.portal,
+        clinicZone: clinicZoneSource(config.portal.clinic.timezone, deps.vseeClient, logger),
+        mail: new AppointmentMail(db, mailer),
+      },
+      deps.metrics,
+    ),
+  );
 
   app.use(notFound);
-  app.use(errorHandler(logger, [describeClinicError]));
+  app.use(errorHandler(logger, [describeClinicError], fallbackPageLocals(i18n, config.portal)));
   return app;
 }

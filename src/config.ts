@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { type IdentityConfig, identityKeys, readIdentityConfig } from './identity/settings';
+import { type PortalSettings, portalSettingsFrom, portalSettingsShape } from './portal-settings';
 
 /** The clinic's VSee Clinic settings. Absent in `Config` means "use the built-in sandbox". */
 export interface VseeSettings {
@@ -55,6 +56,8 @@ export interface Config {
   metricsPort?: number;
   /** Email: how it is sent, from whom, and what depends on it. */
   mail: MailSettings;
+  /** The clinic's branding, languages, consent text and booking lead time. */
+  portal: PortalSettings;
 }
 
 export interface MailSettings {
@@ -142,6 +145,7 @@ const schema = z.object({
       'must be off or a list like 24h,1h (units m, h, d)',
     )
     .default('24h,1h'),
+  ...portalSettingsShape,
 });
 
 const MINUTES_PER_UNIT = { m: 1, h: 60, d: 1440 } as const;
@@ -261,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'SMTP_URL: required in production with local accounts (password reset and address verification send email)',
     );
   }
+  const portal = portalSettingsFrom(e, problems);
 
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
@@ -293,6 +298,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requireVerifiedEmail: (e.REQUIRE_VERIFIED_EMAIL ?? (e.SMTP_URL ? 'on' : 'off')) === 'on',
       reminderOffsetsMinutes: reminderOffsets(e.REMINDERS),
     },
+    portal,
   };
 }
 

@@ -31,9 +31,22 @@
       });
   }
 
+  // One polite live region per page, so a screen reader hears "Connecting you to the clinic…".
+  function announce(text) {
+    var region = document.querySelector('[data-busy-announcer]');
+    if (!region) {
+      region = document.createElement('div');
+      region.setAttribute('role', 'status');
+      region.className = 'visually-hidden';
+      region.setAttribute('data-busy-announcer', '');
+      document.body.appendChild(region);
+    }
+    region.textContent = text;
+  }
+
   // A launch takes a moment (three calls to VSee): show progress and refuse a second press.
   function guardLaunchForms() {
-    document.querySelectorAll('form[data-launch]').forEach(function (form) {
+    document.querySelectorAll('form[data-launch], form[data-busy-form]').forEach(function (form) {
       form.addEventListener('submit', function (event) {
         if (form.dataset.submitting === 'true') {
           event.preventDefault();
@@ -44,13 +57,17 @@
         if (!button) return;
         button.setAttribute('aria-disabled', 'true');
         button.setAttribute('aria-busy', 'true');
-        if (button.dataset.busyText) button.textContent = button.dataset.busyText;
+        if (button.dataset.busyText) {
+          button.textContent = button.dataset.busyText;
+          button.classList.add('is-busy');
+          announce(button.dataset.busyText);
+        }
       });
     });
     // Coming back with the Back button restores the page from cache: make the buttons usable again.
     window.addEventListener('pageshow', function (event) {
       if (!event.persisted) return;
-      document.querySelectorAll('form[data-launch]').forEach(function (form) {
+      document.querySelectorAll('form[data-launch], form[data-busy-form]').forEach(function (form) {
         form.dataset.submitting = 'false';
       });
     });
@@ -66,18 +83,33 @@
       button.addEventListener('click', function () {
         navigator.clipboard.writeText(source.value).then(
           function () {
-            if (status) status.textContent = 'Link copied.';
+            if (status) status.textContent = button.dataset.copiedText || '';
           },
           function () {
             source.select();
-            if (status) status.textContent = 'Select the link and copy it.';
+            if (status) status.textContent = button.dataset.copyFailedText || '';
           },
         );
       });
     });
   }
 
+  // On a phone the header's links fold into a Menu button (without this script they stay visible).
+  function enableMenu() {
+    var toggle = document.querySelector('[data-menu-toggle]');
+    var nav = toggle && document.getElementById(toggle.getAttribute('aria-controls'));
+    if (!toggle || !nav) return;
+    toggle.hidden = false;
+    document.documentElement.classList.add('has-menu');
+    toggle.addEventListener('click', function () {
+      var open = toggle.getAttribute('aria-expanded') !== 'true';
+      toggle.setAttribute('aria-expanded', String(open));
+      nav.classList.toggle('is-open', open);
+    });
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
+    enableMenu();
     focusErrorSummary();
     fillTimeZones();
     guardLaunchForms();

@@ -1,17 +1,20 @@
 import { z } from 'zod';
 
-const launchKey = z.uuid({ error: 'This form has expired. Reload the page and try again.' });
-const optionalText = (max: number, label: string) =>
+// Messages are translation keys (locales/*.json), translated where the form is shown.
+const launchKey = z.uuid({ error: 'form.expired' });
+const optionalText = (max: number, messages: { notText: string; tooLong: string }) =>
   z
-    .string({ error: `${label} must be text` })
+    .string({ error: messages.notText })
     .trim()
-    .max(max, `${label} must be ${max} characters or fewer`)
+    .max(max, messages.tooLong)
     .optional()
     .transform((v) => (v ? v : undefined));
 
+const REASON = { notText: 'form.reasonNotText', tooLong: 'form.reasonTooLong' };
+
 export const walkinSchema = z.object({
   launch_key: launchKey,
-  reason: optionalText(500, 'The reason'),
+  reason: optionalText(500, REASON),
 });
 
 /** A slot travels as `start-end-providerId` (Unix seconds, VSee provider id). */
@@ -19,19 +22,19 @@ export const SLOT_VALUE = /^(\d{9,11})-(\d{9,11})-([A-Za-z0-9_-]{1,64})$/;
 
 export const appointmentSchema = z.object({
   launch_key: launchKey,
-  slot: z.string({ error: 'Choose a time' }).regex(SLOT_VALUE, 'Choose a time'),
-  reason: optionalText(500, 'The reason'),
+  slot: z.string({ error: 'form.slotMissing' }).regex(SLOT_VALUE, 'form.slotMissing'),
+  reason: optionalText(500, REASON),
   tz: z.string().max(64).optional(),
 });
 
 export const econsultSchema = z.object({
   launch_key: launchKey,
   reason: z
-    .string({ error: 'Tell us what your question is about' })
+    .string({ error: 'form.questionMissing' })
     .trim()
-    .min(1, 'Tell us what your question is about')
-    .max(200, 'Keep the reason to 200 characters; put the rest under details'),
-  details: optionalText(4000, 'Details'),
+    .min(1, 'form.questionMissing')
+    .max(200, 'form.questionTooLong'),
+  details: optionalText(4000, { notText: 'form.detailsNotText', tooLong: 'form.detailsTooLong' }),
 });
 
 /** Our visit ids in URLs: positive integers only. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
+import type { PortalSettings } from '../portal-settings';
 import { parseForm } from '../web/forms';
 import type { RateLimits } from '../web/rate-limits';
-import { appointmentUrl } from '../vsee';
 import { askDoctor, findEconsult } from './flows/econsult';
 import {
   bookAppointment,
@@ -18,8 +18,10 @@ import { findVisitFresh, listVisitsFresh, settleForPage } from './flows/refresh-
 import { SlotCache } from './slot-cache';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
 import type { AppointmentMail } from '../email/appointment-mail';
-import { isTimeZone, pickTimeZone, dateTimeLabel, timeLabel, zoneName } from './time-zones';
-import { slotDays, visitRow } from './view-models';
+import type { ClinicZone } from './clinic-zone';
+import { dashboardSummary } from './dashboard-summary';
+import { type Clock, clockFor, isTimeZone, pickTimeZone, zoneName } from './time-zones';
+import { APPOINTMENT_OPENS_BEFORE_SECONDS, bookingPage, visitRow } from './view-models';
 
 declare module 'express-session' {
   interface SessionData {
@@ -47,6 +49,14 @@ async function unlessUnsettled(res: Response, launch: () => Promise<void>): Prom
   }
 }
 
+/** What the clinic pages need beyond the flows: the portal's settings and the clinic's zone. */
+export interface ClinicPortal {
+  settings: PortalSettings;
+  clinicZone: ClinicZone;
+  /** Booking emails and the .ics file (src/email/appointment-mail.ts). */
+  mail: AppointmentMail;
+}
+
 function contextOf(req: Request): PatientContext {
   return { patient: req.user!, requestId: String(req.id), ip: req.ip ?? null };
 }
@@ -64,14 +74,28 @@ function visitId(req: Request): number {
   return parsed.success ? parsed.data : 0;
 }
 
-/** The patient's zone: the one the browser just sent, the one remembered, else the clinic's. */
-function patientZone(req: Request, clinicZone?: string): string {
-  const sent = typeof req.query.tz === 'string' ? req.query.tz : undefined;
-  if (isTimeZone(sent)) req.session.timezone = sent;
-  return pickTimeZone(sent, req.session.timezone, clinicZone);
+function query(req: Request, name: string): string | undefined {
+  const value = req.query[name];
+  return typeof value === 'string' ? value : undefined;
 }
 
-export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: AppointmentMail) {
+export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal: ClinicPortal) {
+  /**
+   * The patient's clock: their language's locale, in the zone their browser just sent, else the one
+   * remembered, else the clinic's (which is named on the page, so a time is never silently UTC).
+   */
+  async function clockOf(
+    req: Request,
+    res: Response,
+    sent = query(req, 'tz'),
+    askVsee = true,
+  ): Promise<Clock> {
+    if (isTimeZone(sent)) req.session.timezone = sent;
+    const clinicZone = askVsee ? () => portal.clinicZone.get() : async () => portal.clinicZone.peek();
+    const zone = isTimeZone(sent) ? sent : (req.session.timezone ?? (await clinicZone()));
+    return clockFor(String(res.locals.intlLocale ?? 'en-US'), pickTimeZone(zone));
+  }
+
   /**
    * The context of a launch that may create a visit. At most a few new visits per patient per minute
    * (SECURITY A4): the flow counts one only when its form was valid (a patient correcting a typo has
@@ -84,6 +108,18 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
   });
 
   const slotCache = new SlotCache();
+  const mail = portal.mail;
+
+  async function renderDashboard(req: Request, res: Response, status: number, locals: object = {}) {
+    // The dashboard never calls VSee: it must open fast, and before consent nothing may reach VSee.
+    const clock = await clockOf(req, res, query(req, 'tz'), false);
+    res.status(status).render('dashboard', {
+      title: 'dashboard.title',
+      walkinKey: randomUUID(),
+      summary: await dashboardSummary(deps.db, req.user!.id, clock),
+      ...locals,
+    });
+  }
 
   async function renderSlots(
     req: Request,
@@ -91,16 +127,21 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
     status: number,
     locals: Record<string, unknown> = {},
   ) {
-    const { slots, clinicTimezone } = await slotCache.get(req.user!.id, () =>
-      listOpenSlots(deps, contextOf(req)),
+    const { slots } = await slotCache.get(req.user!.id, () => listOpenSlots(deps, contextOf(req)));
+    const values = (locals.values ?? {}) as { slot?: string; tz?: string };
+    const clock = await clockOf(req, res, query(req, 'tz') ?? values.tz);
+    // No slot that starts sooner than the lead time: the clinic needs time to prepare.
+    const earliest = Math.floor(Date.now() / 1000) + portal.settings.bookingLeadMinutes * 60;
+    const booking = bookingPage(
+      slots.filter((s) => s.start >= earliest),
+      clock,
+      { provider: query(req, 'provider'), day: query(req, 'day'), selected: values.slot, tz: clock.timeZone },
     );
-    const timeZone = patientZone(req, clinicTimezone);
-    const now = Math.floor(Date.now() / 1000);
     res.status(status).render('clinic/appointment-new', {
-      title: 'Schedule an appointment',
-      days: slotDays(slots, timeZone, (locals.values as { slot?: string } | undefined)?.slot),
-      timeZone,
-      zoneLabel: zoneName(now, timeZone),
+      title: 'schedule.title',
+      booking,
+      timeZone: clock.timeZone,
+      zoneLabel: zoneName(Math.floor(Date.now() / 1000), clock.timeZone, clock.locale),
       launchKey: randomUUID(),
       values: {},
       errors: {},
@@ -109,6 +150,10 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
   }
 
   return {
+    async dashboard(req: Request, res: Response): Promise<void> {
+      await renderDashboard(req, res, 200);
+    },
+
     async goToClinic(req: Request, res: Response): Promise<void> {
       redirectToVsee(res, await goToClinic(deps, contextOf(req)));
     },
@@ -116,13 +161,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
     async seeDoctorNow(req: Request, res: Response): Promise<void> {
       const form = parseForm(walkinSchema, req.body);
       if (!form.ok) {
-        res.status(400).render('dashboard', {
-          title: 'Your dashboard',
-          walkinKey: randomUUID(),
-          walkinErrors: form.errors,
-          values: form.values,
-        });
-        return;
+        return renderDashboard(req, res, 400, { walkinErrors: form.errors, values: form.values });
       }
       await unlessUnsettled(res, async () =>
         redirectToVsee(
@@ -149,24 +188,24 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
       const gaveUp = Date.now() - oldest > (deps.checkingForMs ?? 120_000);
       if (!gaveUp) res.set('Refresh', String(CHECKING_REFRESH_SECONDS));
       res.status(202).render('clinic/checking', {
-        title: 'We are checking on your earlier request',
+        title: 'checking.title',
         gaveUp,
         refreshSeconds: CHECKING_REFRESH_SECONDS,
       });
     },
 
     async myVisits(req: Request, res: Response): Promise<void> {
-      const timeZone = patientZone(req);
+      const clock = await clockOf(req, res);
       const { records, unchecked } = await listVisitsFresh(deps, contextOf(req));
-      const visits = records.map((v) => visitRow(v, timeZone, Date.now(), unchecked.has(v.id)));
-      res.render('clinic/visits', { title: 'My visits', visits, timeZone });
+      const visits = records.map((v) => visitRow(v, clock, Date.now(), unchecked.has(v.id)));
+      res.render('clinic/visits', { title: 'visits.title', visits, timeZone: clock.timeZone });
     },
 
     async showVisit(req: Request, res: Response, next: NextFunction): Promise<void> {
       // Only digits: `/visits/walkin` and other words are not visit ids (Express 5 paths take no regex).
       if (!/^\d{1,15}$/.test(String(req.params.id))) return next();
       const { record, unchecked } = await findVisitFresh(deps, contextOf(req), visitId(req));
-      const row = visitRow(record, patientZone(req), Date.now(), unchecked);
+      const row = visitRow(record, await clockOf(req, res), Date.now(), unchecked);
       // The HTTP twin of <meta http-equiv="refresh">: reloads while waiting, without any script.
       if (row.waiting) res.set('Refresh', String(WAITING_REFRESH_SECONDS));
       res.render('clinic/visit', {
@@ -183,9 +222,9 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
     async invite(req: Request, res: Response): Promise<void> {
       const { record, joinUrl } = await inviteSomeone(deps, contextOf(req), visitId(req));
       res.render('clinic/invite', {
-        title: 'Invite someone',
+        title: 'invite.title',
         joinUrl,
-        row: visitRow(record, patientZone(req)),
+        row: visitRow(record, await clockOf(req, res)),
       });
     },
 
@@ -216,7 +255,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
         slotCache.forget(req.user!.id);
         await renderSlots(req, res, 409, {
           slotTaken: true,
-          errors: { slot: 'Sorry, that time was just taken. Please choose another.' },
+          errors: { slot: 'form.slotTaken' },
           values: { reason: form.data.reason ?? '' },
         });
       }
@@ -224,24 +263,43 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
 
     async showAppointment(req: Request, res: Response): Promise<void> {
       const record = await findAppointment(deps, contextOf(req), visitId(req));
-      const timeZone = patientZone(req);
+      const clock = await clockOf(req, res);
+      const row = visitRow(record, clock);
       const start = record.starts_at ?? 0;
+      const opensAt = start - APPOINTMENT_OPENS_BEFORE_SECONDS;
+      const title =
+        record.status === 'cancelled'
+          ? 'appointment.titleCancelled'
+          : row.open
+            ? 'appointment.titleBooked'
+            : row.statusLabel === 'status.completed' || (record.ends_at ?? 0) * 1000 < Date.now()
+              ? 'appointment.titleOver'
+              : 'appointment.titleOther';
+      // The one-time appointment link is not shown: **Open appointment** mints a fresh way in.
       res.render('clinic/appointment', {
-        title: 'Your appointment is booked',
-        row: visitRow(record, timeZone),
-        date: dateTimeLabel(start, timeZone),
-        until: record.ends_at ? timeLabel(record.ends_at, timeZone) : undefined,
-        zone: zoneName(start, timeZone),
-        provider: record.provider_name ?? 'A clinic provider',
-        link: record.appointment_token
-          ? appointmentUrl(deps.settings, record.vsee_visit_id!, record.appointment_token)
-          : undefined,
+        title,
+        row,
+        date: clock.day(start) + ', ' + clock.time(start),
+        until: record.ends_at ? clock.time(record.ends_at) : undefined,
+        zone: zoneName(start, clock.timeZone, clock.locale),
+        provider: record.provider_name,
+        opensNow: opensAt * 1000 <= Date.now(),
+        opensAt: clock.moment(opensAt),
       });
     },
 
     async appointmentCalendar(req: Request, res: Response): Promise<void> {
       const record = await findAppointment(deps, contextOf(req), visitId(req));
-      const body = await mail.calendarFor(req.user!.id, record.id);
+      const clinic = String((res.locals.clinic as { displayName: string }).displayName);
+      const body = await mail.calendarFor(req.user!.id, record.id, {
+        language: String(res.locals.language ?? 'en'),
+        summary: req.t('appointment.calendarSummary', { clinic }),
+        description: (provider, url) =>
+          req.t('appointment.calendarDescription', {
+            provider: provider ?? req.t('appointment.anyProvider'),
+            url,
+          }),
+      });
       res.type('text/calendar').attachment('appointment.ics').send(body);
     },
 
@@ -251,7 +309,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
 
     newEconsult(_req: Request, res: Response): void {
       res.render('clinic/econsult-new', {
-        title: 'Ask a doctor',
+        title: 'econsult.newTitle',
         launchKey: randomUUID(),
         values: {},
         errors: {},
@@ -262,7 +320,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
       const form = parseForm(econsultSchema, req.body);
       if (!form.ok) {
         res.status(400).render('clinic/econsult-new', {
-          title: 'Ask a doctor',
+          title: 'econsult.newTitle',
           launchKey: randomUUID(),
           values: form.values,
           errors: form.errors,
@@ -282,9 +340,13 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, mail: A
     async showEconsult(req: Request, res: Response): Promise<void> {
       const record = await findEconsult(deps, contextOf(req), visitId(req));
       res.render('clinic/econsult', {
-        title: 'Your question was sent',
-        row: visitRow(record, patientZone(req)),
+        title: 'econsult.sentTitle',
+        row: visitRow(record, await clockOf(req, res)),
       });
+    },
+
+    deviceCheck(_req: Request, res: Response): void {
+      res.render('device-check', { title: 'device.title' });
     },
   };
 }

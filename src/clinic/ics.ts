@@ -43,6 +43,8 @@ export interface CalendarEvent {
   end: number;
   summary: string;
   description: string;
+  /** BCP 47 tag of the summary and description (RFC 5545 LANGUAGE parameter), e.g. `es`. */
+  language?: string;
   /** The portal's page of the appointment (never a VSee link: those carry a token). */
   url?: string;
   /** Minutes before the start at which the calendar app should remind the patient. */
@@ -56,6 +58,8 @@ export interface CalendarEvent {
  * the confirmation page.
  */
 export function calendarFile(event: CalendarEvent, now = new Date()): string {
+  const lang =
+    event.language && /^[A-Za-z-]{2,12}$/.test(event.language) ? `;LANGUAGE=${event.language}` : '';
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
@@ -67,8 +71,8 @@ export function calendarFile(event: CalendarEvent, now = new Date()): string {
     `DTSTAMP:${icsTime(Math.floor(now.getTime() / 1000))}`,
     `DTSTART:${icsTime(event.start)}`,
     `DTEND:${icsTime(event.end)}`,
-    `SUMMARY:${icsText(event.summary)}`,
-    `DESCRIPTION:${icsText(event.description)}`,
+    `SUMMARY${lang}:${icsText(event.summary)}`,
+    `DESCRIPTION${lang}:${icsText(event.description)}`,
     ...(event.url ? [`URL:${event.url}`] : []),
     ...(event.cancelled ? ['STATUS:CANCELLED', 'SEQUENCE:1'] : ['STATUS:CONFIRMED', 'SEQUENCE:0']),
     ...(event.alarmMinutes && !event.cancelled

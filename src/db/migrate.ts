@@ -4,6 +4,7 @@ import * as webhookEvents from './migrations/0002_webhook_events';
 import * as oneOpenWalkin from './migrations/0003_one_open_walkin';
 import * as identities from './migrations/0004_identities';
 import * as email from './migrations/0005_email';
+import * as languageAndConsent from './migrations/0006_language_and_consent';
 
 // Migrations are listed in code rather than read from a folder, so the same list works from
 // `src/` under Jest, from `dist/` in the container, and can never pick up a stray file.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_one_open_walkin': oneOpenWalkin,
   '0004_identities': identities,
   '0005_email': email,
+  '0006_language_and_consent': languageAndConsent,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

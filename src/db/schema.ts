@@ -24,6 +24,8 @@ export interface AccountsTable {
   reminders_enabled: Generated<number>;
   /** The IANA zone of the patient's last booking, for the times written in emails. */
   time_zone: Generated<string | null>;
+  /** The language the patient chose (`?lang=`); null: the browser's. */
+  language: Generated<string | null>;
   created_at: string;
   updated_at: string;
 }
@@ -131,6 +133,18 @@ export interface ReminderClaimsTable {
   claimed_at: string;
 }
 
+/** One agreement to one version of the clinic's telehealth consent text. */
+export interface ConsentsTable {
+  id: Generated<number>;
+  account_id: number;
+  /** sha256 of the text agreed to. */
+  version: string;
+  /** The text itself, so the patient can read what they agreed to after the file changes. */
+  text: string;
+  agreed_at: string;
+  ip: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   visits: VisitsTable;
@@ -142,6 +156,7 @@ export interface Database {
   email_tokens: EmailTokensTable;
   outbox: OutboxTable;
   reminder_claims: ReminderClaimsTable;
+  consents: ConsentsTable;
 }
 
 export type Account = Selectable<AccountsTable>;

@@ -21,21 +21,39 @@ export function appointmentDetails(visit: Visit, timeZone: string | null): Appoi
   };
 }
 
+/** The calendar file's words in the patient's language (the emails' file is in English). */
+export interface CalendarWords {
+  /** BCP 47 tag, e.g. `es`. */
+  language: string;
+  summary: string;
+  /** The description, given the provider's name (or undefined) and the appointment's page. */
+  description(provider: string | null, url: string): string;
+}
+
 /**
  * The appointment's calendar file. The UID joins the row id, its creation time and the portal's
  * host, so it is unique across portals and a database rebuilt from scratch; the URL is the portal's
  * page (the patient opens the visit from there, which mints a fresh token on click).
  */
-export function appointmentCalendar(visit: Visit, publicUrl: string, alarmMinutes?: number): string {
+export function appointmentCalendar(
+  visit: Visit,
+  publicUrl: string,
+  alarmMinutes?: number,
+  words?: CalendarWords,
+): string {
   const start = visit.starts_at ?? 0;
   const created = visit.created_at.replace(/[^0-9]/g, '').slice(0, 14);
+  const url = `${publicUrl}/appointments/${visit.id}`;
   return calendarFile({
     uid: `appointment-${visit.id}-${created}@${new URL(publicUrl).host}`,
     start,
     end: visit.ends_at ?? start + DEFAULT_LENGTH_SECONDS,
-    summary: 'Video appointment with the clinic',
-    description: `With ${visit.provider_name ?? 'a clinic provider'}. Open it from the patient portal: ${publicUrl}/appointments/${visit.id}`,
-    url: `${publicUrl}/appointments/${visit.id}`,
+    summary: words?.summary ?? 'Video appointment with the clinic',
+    description:
+      words?.description(visit.provider_name, url) ??
+      `With ${visit.provider_name ?? 'a clinic provider'}. Open it from the patient portal: ${url}`,
+    language: words?.language,
+    url,
     alarmMinutes,
     cancelled: (CLOSED_STATUSES as readonly string[]).includes(visit.status) && visit.status !== 'completed',
   });
@@ -49,9 +67,9 @@ export class AppointmentMail {
   ) {}
 
   /** The calendar file of the patient's appointment `visitId` (undefined if it is not theirs). */
-  async calendarFor(accountId: number, visitId: number): Promise<string | undefined> {
+  async calendarFor(accountId: number, visitId: number, words?: CalendarWords): Promise<string | undefined> {
     const visit = await this.findVisit(accountId, visitId);
-    return visit && appointmentCalendar(visit, this.mailer.sender.publicUrl, this.alarmMinutes());
+    return visit && appointmentCalendar(visit, this.mailer.sender.publicUrl, this.alarmMinutes(), words);
   }
 
   /** Called by the booking handler once the appointment exists; never throws. */

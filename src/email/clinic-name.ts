@@ -5,6 +5,5 @@ export const PRODUCT_NAME = 'Patient Portal';
 
 /** The name emails sign with: the clinic's own (CLINIC_NAME) when configured, else the product's. */
 export function clinicName(config: Config): string {
-  const configured = (config as Config & { clinicName?: string }).clinicName;
-  return configured?.trim() || PRODUCT_NAME;
+  return config.portal.clinic.name?.trim() || PRODUCT_NAME;
 }

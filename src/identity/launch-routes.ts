@@ -32,18 +32,18 @@ const PAGES: Record<Exclude<LaunchAction, 'clinic' | 'walkin'>, string> = {
 const REFUSALS: Record<LaunchRefusal, { status: number; title: string; message: string }> = {
   replayed: {
     status: 409,
-    title: 'This link has already been used',
-    message: 'For your safety each link from your clinic works once. Go back and press the button again.',
+    title: 'identity.replayedTitle',
+    message: 'identity.replayedText',
   },
   expired: {
     status: 401,
-    title: 'This link has expired',
-    message: 'Links from your clinic work for a few minutes only. Go back and press the button again.',
+    title: 'identity.expiredTitle',
+    message: 'identity.expiredText',
   },
   keys_unavailable: {
     status: 503,
-    title: 'We could not check this link right now',
-    message: 'Please go back and try again in a minute. If it keeps happening, call the clinic.',
+    title: 'identity.keysTitle',
+    message: 'identity.keysText',
   },
   ...Object.fromEntries(
     (
@@ -60,9 +60,8 @@ const REFUSALS: Record<LaunchRefusal, { status: number; title: string; message: 
       reason,
       {
         status: reason === 'malformed' ? 400 : 401,
-        title: 'This link is not valid',
-        message:
-          'We could not confirm that this link came from your clinic, so we did not sign you in. Go back and press the button again. If it keeps happening, call the clinic.',
+        title: 'identity.invalidTitle',
+        message: 'identity.invalidText',
       },
     ]),
   ),
@@ -84,7 +83,7 @@ export function launchRoutes(deps: LaunchRouteDeps): Router {
       title: view.title,
       message: view.message,
       backUrl: deps.returnUrl ?? '/',
-      backLabel: deps.returnUrl ? "Back to your clinic's portal" : 'Back to the home page',
+      backLabel: deps.returnUrl ? 'identity.backToClinicPortal' : 'errors.backHome',
     });
   }
 

@@ -17,35 +17,33 @@ declare module 'express-session' {
 const PAGES: Record<OidcFailure, { status: number; title: string; message: string }> = {
   provider_down: {
     status: 503,
-    title: "Your clinic's login is not answering",
-    message: 'We could not reach the login service of your clinic. Please try again in a minute.',
+    title: 'identity.providerDownTitle',
+    message: 'identity.providerDownText',
   },
   denied: {
     status: 403,
-    title: 'You did not allow the login',
-    message: 'The login was cancelled, so you are not logged in. You can try again whenever you like.',
+    title: 'identity.deniedTitle',
+    message: 'identity.deniedText',
   },
   provider_error: {
     status: 502,
-    title: 'The login did not work',
-    message: "Your clinic's login service could not log you in. Please try again.",
+    title: 'identity.loginFailedTitle',
+    message: 'identity.providerErrorText',
   },
   no_login_in_progress: {
     status: 400,
-    title: 'This login has already been used or has expired',
-    message: 'Please start the login again.',
+    title: 'identity.noLoginTitle',
+    message: 'identity.noLoginText',
   },
   invalid_response: {
     status: 400,
-    title: 'The login did not work',
-    message:
-      "We could not confirm the answer of your clinic's login service, so you are not logged in. Please try again.",
+    title: 'identity.loginFailedTitle',
+    message: 'identity.invalidResponseText',
   },
   missing_claims: {
     status: 502,
-    title: 'We need your name to log you in',
-    message:
-      "Your clinic's login service did not tell us your name. Please call the clinic: they can fix this in their settings.",
+    title: 'identity.missingClaimsTitle',
+    message: 'identity.missingClaimsText',
   },
 };
 
@@ -58,7 +56,7 @@ export function oidcRoutes(db: Db, oidc: OidcLogin, vseeCode: VseeCodeSource): R
     const page = PAGES[reason];
     res
       .status(page.status)
-      .render('identity/refused', { ...page, backUrl: '/login', backLabel: 'Back to the login page' });
+      .render('identity/refused', { ...page, backUrl: '/login', backLabel: 'identity.backToLogin' });
   }
 
   router.get('/auth/oidc', async (req, res) => {

@@ -24,6 +24,8 @@ export interface Patient extends Profile {
   emailVerified: boolean;
   /** Appointment reminders by email (on unless the patient turned them off). */
   remindersEnabled: boolean;
+  /** The language the patient chose on this portal, if any. */
+  language: string | null;
 }
 
 /**
@@ -54,6 +56,7 @@ export function toPatient(row: Account, subject?: string | null): Patient {
     hasPassword: row.password_hash !== null,
     emailVerified: row.email_verified_at !== null,
     remindersEnabled: row.reminders_enabled !== 0,
+    language: row.language,
   };
 }
 
@@ -179,4 +182,9 @@ export async function changePassword(
     .returningAll()
     .executeTakeFirstOrThrow();
   return toPatient(updated);
+}
+
+/** Remembers the language the patient chose, so it follows them to another device. */
+export async function setAccountLanguage(db: Db, accountId: number, language: string): Promise<void> {
+  await db.updateTable('accounts').set({ language }).where('id', '=', accountId).execute();
 }

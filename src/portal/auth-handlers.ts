@@ -13,7 +13,7 @@ import { loginSchema, signupSchema } from './forms';
 import { personalDetailsProblem } from './password-policy';
 
 // One message for "no such email" and "wrong password": which one it was is nobody's business.
-export const LOGIN_FAILED = 'That email and password do not match an account. Check both and try again.';
+export const LOGIN_FAILED = 'login.failed';
 
 function auditContext(req: Request) {
   return { requestId: String(req.id), ip: req.ip ?? null };
@@ -48,15 +48,13 @@ export function authHandlers(
   return {
     showSignup(req: Request, res: Response): void {
       if (req.user) return res.redirect(303, '/');
-      res.render('signup', { title: 'Create your account', values: {}, errors: {} });
+      res.render('signup', { title: 'signup.title', values: {}, errors: {} });
     },
 
     async signup(req: Request, res: Response, next: NextFunction): Promise<void> {
       const form = parseForm(signupSchema, req.body);
       if (!form.ok) {
-        res
-          .status(400)
-          .render('signup', { title: 'Create your account', values: form.values, errors: form.errors });
+        res.status(400).render('signup', { title: 'signup.title', values: form.values, errors: form.errors });
         return;
       }
       const { first_name, last_name, dob, email, password } = form.data;
@@ -64,7 +62,7 @@ export function authHandlers(
       if (problem) {
         const { password: _omit, ...values } = form.data;
         res.status(400).render('signup', {
-          title: 'Create your account',
+          title: 'signup.title',
           values,
           errors: { password: problem },
         });
@@ -95,13 +93,13 @@ export function authHandlers(
     },
 
     showSignupSent(_req: Request, res: Response): void {
-      res.render('signup-sent', { title: 'Check your email' });
+      res.render('signup-sent', { title: 'signupSent.title' });
     },
 
     showLogin(req: Request, res: Response): void {
       if (req.user) return res.redirect(303, '/');
       res.render('login', {
-        title: 'Log in',
+        title: 'login.title',
         values: {},
         errors: {},
         loggedOut: req.query.logged_out === '1',
@@ -115,7 +113,7 @@ export function authHandlers(
     async login(req: Request, res: Response, next: NextFunction): Promise<void> {
       const form = parseForm(loginSchema, req.body);
       if (!form.ok) {
-        res.status(400).render('login', { title: 'Log in', values: form.values, errors: form.errors });
+        res.status(400).render('login', { title: 'login.title', values: form.values, errors: form.errors });
         return;
       }
       const { email } = form.data;
@@ -131,7 +129,7 @@ export function authHandlers(
         await recordAudit(db, { accountId: null, action: 'login', outcome: 'failure', ...auditContext(req) });
         res
           .status(401)
-          .render('login', { title: 'Log in', values: { email }, errors: {}, failed: LOGIN_FAILED });
+          .render('login', { title: 'login.title', values: { email }, errors: {}, failed: LOGIN_FAILED });
         return;
       }
       await rateLimits.loginSucceeded(email, ip);

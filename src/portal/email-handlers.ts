@@ -58,14 +58,14 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
 
   return {
     showForgot(_req: Request, res: Response): void {
-      res.render('password/forgot', { title: 'Forgot your password?', values: {}, errors: {} });
+      res.render('password/forgot', { title: 'login.forgotPassword', values: {}, errors: {} });
     },
 
     async forgot(req: Request, res: Response): Promise<void> {
       const form = parseForm(forgotPasswordSchema, req.body);
       if (!form.ok) {
         res.status(400).render('password/forgot', {
-          title: 'Forgot your password?',
+          title: 'login.forgotPassword',
           values: form.values,
           errors: form.errors,
         });
@@ -75,15 +75,15 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
       emailResetLink(form.data.email).catch((error: unknown) =>
         logger.error({ error: error instanceof Error ? error.name : 'Error' }, 'reset email not prepared'),
       );
-      res.render('password/forgot-sent', { title: 'Check your email' });
+      res.render('password/forgot-sent', { title: 'password.checkEmail' });
     },
 
     async showReset(req: Request, res: Response): Promise<void> {
       if (!(await peekEmailToken(db, tokenOf(req), 'reset'))) {
-        res.status(410).render('password/link-invalid', { title: 'This link no longer works' });
+        res.status(410).render('password/link-invalid', { title: 'links.invalidTitle' });
         return;
       }
-      res.render('password/reset', { title: 'Choose a new password', action: req.originalUrl, errors: {} });
+      res.render('password/reset', { title: 'password.resetTitle', action: req.originalUrl, errors: {} });
     },
 
     /**
@@ -94,7 +94,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
       const owner = await peekEmailToken(db, tokenOf(req), 'reset');
       const account = owner && (await findAccountById(db, owner.accountId));
       if (!owner || !account) {
-        res.status(410).render('password/link-invalid', { title: 'This link no longer works' });
+        res.status(410).render('password/link-invalid', { title: 'links.invalidTitle' });
         return;
       }
       const form = parseForm(passwordResetSchema, req.body);
@@ -107,7 +107,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
         });
       if (!form.ok || problem) {
         res.status(400).render('password/reset', {
-          title: 'Choose a new password',
+          title: 'password.resetTitle',
           action: req.originalUrl,
           errors: form.ok ? { new_password: problem } : form.errors,
         });
@@ -115,7 +115,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
       }
       // Used up only now, atomically: of two submissions racing, one wins and one sees the plain page.
       if (!(await consumeEmailToken(db, tokenOf(req), 'reset'))) {
-        res.status(410).render('password/link-invalid', { title: 'This link no longer works' });
+        res.status(410).render('password/link-invalid', { title: 'links.invalidTitle' });
         return;
       }
       const patient = await setNewPassword(db, account.id, form.data.new_password, owner.email);
@@ -130,7 +130,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
       req.login(patient, (err) => {
         if (err) return next(err);
         req.session.loggedInAt = Date.now();
-        req.session.notice = 'Your new password is saved. Any other device was logged out.';
+        req.session.notice = 'password.saved';
         res.redirect(303, '/');
       });
     },
@@ -138,7 +138,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
     async verify(req: Request, res: Response): Promise<void> {
       const owner = await consumeEmailToken(db, tokenOf(req), 'verify');
       if (!owner || !(await markEmailVerified(db, owner.accountId, owner.email))) {
-        res.status(410).render('email/verify-invalid', { title: 'This link no longer works' });
+        res.status(410).render('email/verify-invalid', { title: 'links.invalidTitle' });
         return;
       }
       await recordAudit(db, {
@@ -147,7 +147,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
         outcome: 'success',
         ...auditContext(req),
       });
-      res.render('email/verified', { title: 'Your email address is confirmed' });
+      res.render('email/verified', { title: 'verifyEmail.verifiedTitle' });
     },
 
     async resend(req: Request, res: Response): Promise<void> {
@@ -156,7 +156,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
         await rateLimits.countVerificationResend(patient.id);
         await sendVerificationEmail(db, mailer, patient);
       }
-      req.session.notice = 'We sent a new link. It can take a few minutes to arrive.';
+      req.session.notice = 'verifyEmail.linkSent';
       res.redirect(303, '/');
     },
   };

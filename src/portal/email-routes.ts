@@ -23,7 +23,7 @@ function remindersSwitch(db: Db) {
   return async (req: Request, res: Response): Promise<void> => {
     const on = req.body?.reminders === 'on';
     await setRemindersEnabled(db, req.user!.id, on);
-    req.session.notice = on ? 'Appointment reminders are on.' : 'Appointment reminders are off.';
+    req.session.notice = on ? 'profile.remindersOnNotice' : 'profile.remindersOffNotice';
     res.redirect(303, '/profile');
   };
 }
@@ -41,6 +41,6 @@ export function requireVerifiedEmail(mailer: Mailer) {
     // vouches for: there is no link of ours to open, so only local accounts are held back.
     if (!mailer.requireVerifiedEmail || !req.user || req.user.emailVerified || !req.user.hasPassword)
       return next();
-    res.status(403).render('email/verify-required', { title: 'Please confirm your email address first' });
+    res.status(403).render('email/verify-required', { title: 'verifyEmail.requiredTitle' });
   };
 }

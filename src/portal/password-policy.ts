@@ -17,12 +17,12 @@ export function personalDetailsProblem(password: string, who: PersonalDetails): 
   const email = who.email.normalize('NFC').trim().toLowerCase();
   const local = email.split('@')[0] ?? '';
   if (lowered.includes(email) || (local.length >= MIN_PART && lowered.includes(local))) {
-    return 'Your password must not contain your email address';
+    return 'form.passwordHasEmail';
   }
   for (const name of [who.firstName, who.lastName]) {
     const part = name.normalize('NFC').trim().toLowerCase();
     if (part.length >= MIN_PART && lowered.includes(part)) {
-      return 'Your password must not contain your name';
+      return 'form.passwordHasName';
     }
   }
   return undefined;

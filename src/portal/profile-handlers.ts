@@ -3,6 +3,9 @@ import { recordAudit } from '../audit/audit-log';
 import type { Db } from '../db/connection';
 import type { Mailer } from '../email/mailer';
 import { emailChangedEmail } from '../email/messages';
+import { consentParagraphs, latestConsent } from '../clinic/consent';
+import { clockFor, pickTimeZone } from '../clinic/time-zones';
+import type { PortalSettings } from '../portal-settings';
 import { parseForm } from '../web/forms';
 import type { RateLimits } from '../web/rate-limits';
 import { sendVerificationEmail } from './email-handlers';
@@ -19,37 +22,63 @@ function profileValues(patient: Patient) {
   };
 }
 
-/** "24 hours and 1 hour" for the profile's reminders section. */
-function reminderLabel(minutes: number[]): string | undefined {
+/** "24 hours and 1 hour" for the profile's reminders section, in the page's language. */
+function reminderLabel(t: (key: string, options?: Record<string, unknown>) => string, minutes: number[]) {
   const words = minutes.map((m) =>
-    m % 1440 === 0 ? plural(m / 1440, 'day') : m % 60 === 0 ? plural(m / 60, 'hour') : plural(m, 'minute'),
+    m % 1440 === 0
+      ? t('profile.reminderDays', { count: m / 1440 })
+      : m % 60 === 0
+        ? t('profile.reminderHours', { count: m / 60 })
+        : t('profile.reminderMinutes', { count: m }),
   );
-  return words.length === 0 ? undefined : words.join(' and ');
+  return words.length === 0 ? undefined : words.join(t('profile.reminderAnd'));
 }
 
-function plural(n: number, unit: string): string {
-  return `${n} ${unit}${n === 1 ? '' : 's'}`;
-}
+export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer, settings?: PortalSettings) {
+  /** "December 1, 2026, 3:02 PM EST": in the patient's zone, else the clinic's, else UTC (named). */
+  function moment(req: Request, res: Response, iso: string): string {
+    const zone = pickTimeZone(req.session.timezone, settings?.clinic.timezone);
+    return clockFor(String(res.locals.intlLocale ?? 'en-US'), zone).moment(
+      Math.floor(Date.parse(iso) / 1000),
+    );
+  }
 
-export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer) {
-  const renderProfile = (res: Response, status: number, locals: Record<string, unknown>): void => {
+  /** The profile page; with CONSENT_FILE set, it also says when the patient agreed to the consent. */
+  async function renderProfile(req: Request, res: Response, status: number, locals: Record<string, unknown>) {
+    let consent: { agreedOn?: string } | undefined;
+    if (settings?.consent) {
+      const agreed = await latestConsent(db, req.user!.id);
+      consent = { agreedOn: agreed ? moment(req, res, agreed.agreedAt) : undefined };
+    }
     res.status(status).render('profile', {
-      title: 'Your profile',
+      title: 'profile.title',
       errors: {},
       passwordErrors: {},
-      reminderLabel: reminderLabel(mailer.reminderOffsetsMinutes),
+      consent,
+      reminderLabel: reminderLabel(req.t, mailer.reminderOffsetsMinutes),
       ...locals,
     });
-  };
+  }
 
   return {
-    show(req: Request, res: Response): void {
-      renderProfile(res, 200, { values: profileValues(req.user!) });
+    async show(req: Request, res: Response): Promise<void> {
+      await renderProfile(req, res, 200, { values: profileValues(req.user!) });
+    },
+
+    /** What the patient agreed to, word for word, even after the clinic changed the text. */
+    async showConsent(req: Request, res: Response): Promise<void> {
+      const agreed = await latestConsent(db, req.user!.id);
+      if (!agreed) return res.redirect(303, '/profile');
+      res.render('consent-read', {
+        title: 'consent.readTitle',
+        agreedOn: moment(req, res, agreed.agreedAt),
+        paragraphs: consentParagraphs(agreed.text),
+      });
     },
 
     async update(req: Request, res: Response): Promise<void> {
       const form = parseForm(profileSchema, req.body);
-      if (!form.ok) return renderProfile(res, 400, { values: form.values, errors: form.errors });
+      if (!form.ok) return renderProfile(req, res, 400, { values: form.values, errors: form.errors });
       const { first_name, last_name, dob, email } = form.data;
       const before = req.user!;
       let updated: Patient;
@@ -62,9 +91,9 @@ export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer) 
         });
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
-        return renderProfile(res, 409, {
+        return renderProfile(req, res, 409, {
           values: form.data,
-          errors: { email: 'This email cannot be used. Choose another one.' },
+          errors: { email: 'form.emailUnusable' },
         });
       }
       await recordAudit(db, {
@@ -78,10 +107,9 @@ export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer) 
       if (updated.email !== before.email) {
         await sendVerificationEmail(db, mailer, updated);
         await mailer.queue(emailChangedEmail(mailer.sender, before.email, before.firstName), 'email_changed');
-        req.session.notice =
-          'Your profile was saved. Open the link we sent to your new email address to confirm it.';
+        req.session.notice = 'profile.savedConfirmNewEmail';
       } else {
-        req.session.notice = 'Your profile was saved.';
+        req.session.notice = 'profile.saved';
       }
       res.redirect(303, '/profile');
     },
@@ -93,9 +121,9 @@ export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer) 
     async changePassword(req: Request, res: Response): Promise<void> {
       const values = profileValues(req.user!);
       const form = parseForm(passwordChangeSchema, req.body);
-      if (!form.ok) return renderProfile(res, 400, { values, passwordErrors: form.errors });
+      if (!form.ok) return renderProfile(req, res, 400, { values, passwordErrors: form.errors });
       const problem = personalDetailsProblem(form.data.new_password, req.user!);
-      if (problem) return renderProfile(res, 400, { values, passwordErrors: { new_password: problem } });
+      if (problem) return renderProfile(req, res, 400, { values, passwordErrors: { new_password: problem } });
       // Someone at an unlocked screen must not get unlimited guesses at the current password.
       await rateLimits.checkPasswordChange(req.user!.id);
       const updated = await changePassword(
@@ -113,9 +141,9 @@ export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer) 
       });
       if (!updated) {
         await rateLimits.passwordChangeFailed(req.user!.id);
-        return renderProfile(res, 400, {
+        return renderProfile(req, res, 400, {
           values,
-          passwordErrors: { current_password: 'Your current password is not right' },
+          passwordErrors: { current_password: 'form.currentPasswordWrong' },
         });
       }
       const loggedInAt = req.session.loggedInAt;
@@ -123,7 +151,7 @@ export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer) 
         req.login(updated, (err) => (err ? reject(err) : resolve())),
       );
       req.session.loggedInAt = loggedInAt;
-      req.session.notice = 'Your password was changed. Other devices have been logged out.';
+      req.session.notice = 'profile.passwordChanged';
       res.redirect(303, '/profile');
     },
   };

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { Router } from 'express';
 import type { Db } from '../db/connection';
 import type { Mailer } from '../email/mailer';
+import type { PortalSettings } from '../portal-settings';
 import type { RateLimits } from '../web/rate-limits';
 import type { PortalPassport } from './passport';
 import { authHandlers } from './auth-handlers';
@@ -15,15 +15,16 @@ export function portalRoutes(
   cookieName: string,
   rateLimits: RateLimits,
   mailer: Mailer,
+  settings?: PortalSettings,
 ): Router {
   const auth = authHandlers(db, passport, cookieName, rateLimits, mailer);
-  const profile = profileHandlers(db, rateLimits, mailer);
+  const profile = profileHandlers(db, rateLimits, mailer, settings);
   const router = Router();
 
-  router.get('/', (req, res) => {
-    // Each render carries a fresh launch key: a double-click of this form finds one visit, not two.
-    if (req.user) res.render('dashboard', { title: 'Your dashboard', walkinKey: randomUUID() });
-    else res.render('home', { title: 'Welcome' });
+  // A logged-in patient's dashboard is the clinic's (it knows their visits): see clinic/routes.ts.
+  router.get('/', (req, res, next) => {
+    if (req.user) return next();
+    res.render('home', { title: 'home.title' });
   });
 
   router.get('/signup', auth.showSignup);
@@ -36,6 +37,7 @@ export function portalRoutes(
   router.get('/profile', requireLogin, profile.show);
   router.post('/profile', requireLogin, profile.update);
   router.post('/profile/password', requireLogin, profile.changePassword);
+  router.get('/profile/consent', requireLogin, profile.showConsent);
 
   return router;
 }

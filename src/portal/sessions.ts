@@ -61,7 +61,7 @@ export function absoluteLifetime(absoluteMs: number) {
     }
     req.session.regenerate((err) => {
       if (err) return next(err);
-      req.session.notice = 'For your security you were logged out after a long session. Please log in again.';
+      req.session.notice = 'login.sessionExpired';
       next();
     });
   };

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from './logger';
 import { CSRF_ERROR_CODE } from './csrf';
 
-/** What the patient is told about a failure: plain words and a next step, never internals. */
+/** What the patient is told about a failure: plain words and a next step, never internals (translation keys). */
 export interface ErrorView {
   status: number;
   title: string;
@@ -26,41 +26,39 @@ export const describeHttpError: ErrorDescriber = (err) => {
   if ((err as { code?: unknown })?.code === CSRF_ERROR_CODE) {
     return {
       status: 403,
-      title: 'This form has expired',
-      message:
-        'For your safety, forms only work for a while and only from this site. Go back, reload the page and try again.',
+      title: 'errors.csrfTitle',
+      message: 'errors.csrfText',
     };
   }
   switch (httpStatusOf(err)) {
     case 400:
-      return { status: 400, title: 'We could not read that request', message: 'Go back and try again.' };
+      return { status: 400, title: 'errors.badRequestTitle', message: 'errors.badRequestText' };
     case 413:
       return {
         status: 413,
-        title: 'That was too much to send',
-        message: 'Please shorten what you typed and try again.',
+        title: 'errors.tooLargeTitle',
+        message: 'errors.tooLargeText',
       };
     case 415:
       return {
         status: 415,
-        title: 'We could not read that request',
-        message: 'Please use the form on this site.',
+        title: 'errors.badRequestTitle',
+        message: 'errors.unsupportedText',
       };
     case 429: {
       const seconds = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
       return {
         status: 429,
-        title: 'Too many attempts',
-        message:
-          'For your safety we paused this for a little while. Please wait a few minutes and try again, or call the clinic.',
+        title: 'errors.tooManyTitle',
+        message: 'errors.tooManyText',
         retryAfter: typeof seconds === 'number' ? seconds : 60,
       };
     }
     case 503:
       return {
         status: 503,
-        title: 'The portal is briefly unavailable',
-        message: 'Part of the portal is not answering right now. Please try again in a minute.',
+        title: 'errors.briefTitle',
+        message: 'errors.briefText',
         retryAfter: 30,
       };
     default:
@@ -70,21 +68,24 @@ export const describeHttpError: ErrorDescriber = (err) => {
 
 const INTERNAL: ErrorView = {
   status: 500,
-  title: 'Something went wrong on our side',
-  message:
-    'Please try again in a moment. If it keeps happening, call the clinic and give them the reference below.',
+  title: 'errors.internalTitle',
+  message: 'errors.internalText',
 };
 
 /** Last middleware but one: a friendly 404 page. */
 export function notFound(_req: Request, res: Response): void {
-  res.status(404).render('not-found', { title: 'Page not found' });
+  res.status(404).render('not-found', { title: 'errors.notFoundTitle' });
 }
 
 /**
  * The one place errors become pages. The page gets a reference id (the request id); the log line
  * under that id gets the detail. Stacks and upstream messages never reach the page.
  */
-export function errorHandler(logger: Logger, describers: ErrorDescriber[] = []) {
+export function errorHandler(
+  logger: Logger,
+  describers: ErrorDescriber[] = [],
+  prepareLocals: (req: Request, res: Response) => void = () => undefined,
+) {
   // Express recognises error handlers by their four parameters.
   return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
     const view =
@@ -111,12 +112,13 @@ export function errorHandler(logger: Logger, describers: ErrorDescriber[] = []) 
     }
     res.status(view.status);
     res.set('Cache-Control', 'no-store');
+    prepareLocals(req, res);
     if (view.retryAfter !== undefined) res.set('Retry-After', String(view.retryAfter));
     res.render('error', { title: view.title, view, ref }, (renderError, html) => {
       // If the error page itself cannot render, still answer in plain text: never hang, never leak.
       if (renderError) {
         log.error({ err: renderError, ref }, 'error page failed to render');
-        res.type('text/plain').send(`${view.title}. Reference: ${ref}`);
+        res.type('text/plain').send(`Reference: ${ref}`);
         return;
       }
       res.send(html);

@@ -29,7 +29,12 @@ export function cspNonce(_req: Request, res: Response, next: NextFunction): void
  * helmet with our CSP. `form-action` must list the VSee clinic origin: a launch is a form POST
  * answered by a 302 to VSee, and Chromium applies form-action to that redirect (w3c/webappsec-csp#8).
  */
-export function securityHeaders(options: { clinicOrigin: string; isProduction: boolean }) {
+export function securityHeaders(options: {
+  clinicOrigin: string;
+  isProduction: boolean;
+  /** Where images may also come from (the clinic's logo, CLINIC_LOGO_URL). */
+  imageOrigins?: string[];
+}) {
   return helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -38,7 +43,7 @@ export function securityHeaders(options: { clinicOrigin: string; isProduction: b
         scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as Response).locals.cspNonce as string}'`],
         scriptSrcAttr: ["'none'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...(options.imageOrigins ?? [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

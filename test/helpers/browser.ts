@@ -51,8 +51,8 @@ export function describeWithBrowser(name: string, fn: () => void): void {
   skippedSuite(name, CHROMIUM_PATH);
 }
 
-/** The system Chromium, headless, with nothing that reaches beyond loopback. */
-export function launchBrowser(): Promise<Browser> {
+/** The system Chromium, headless, with nothing that reaches beyond loopback (plus `extraArgs`). */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -62,6 +62,7 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
+      ...extraArgs,
     ],
   });
 }

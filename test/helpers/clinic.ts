@@ -157,16 +157,19 @@ export interface OfferedSlot {
   providerId: string;
   /** The day heading the slot is listed under. */
   day: string;
-  /** "09:00–09:30" as shown. */
+  /** "9:00 AM–9:30 AM" as shown. */
   time: string;
   provider: string;
 }
 
-/** The slots the "Schedule an appointment" page offers, in page order, with the day they are listed under. */
+/**
+ * The slots the "Schedule an appointment" page offers for the day it shows (one day at a time), in
+ * page order, with that day.
+ */
 export function slotsOf(html: string): OfferedSlot[] {
   const slots: OfferedSlot[] = [];
-  for (const block of html.split('<details class="slot-day"').slice(1)) {
-    const day = /<h2[^>]*>([^<]*)</.exec(block)?.[1]?.trim() ?? '';
+  for (const block of html.split('<fieldset id="slot"').slice(1)) {
+    const day = /data-day="([^"]*)"/.exec(block)?.[1]?.trim() ?? '';
     const items =
       /value="(\d+)-(\d+)-([^"]+)"[^>]*>\s*<label[^>]*><span class="slot-time">([^<]*)<\/span> <span class="slot-provider">([^<]*)</g;
     for (const m of block.matchAll(items)) {

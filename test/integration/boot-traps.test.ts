@@ -151,6 +151,7 @@ describe('behind a TLS proxy with TRUST_PROXY=0 in production', () => {
       SESSION_SECRET: STRONG_SECRET,
       PUBLIC_URL: 'https://portal.example.org',
       TRUST_PROXY: trustProxy,
+      // Nothing listens there: no email is sent; production only insists the setting exists.
       SMTP_URL: 'smtp://127.0.0.1:9',
       ...REAL_VSEE,
     });

@@ -21,7 +21,7 @@ const NEW_YORK = 'America/New_York';
 
 /** What the portal should show for a Unix time in a zone: an independent Intl call, not the app's helper. */
 const wallClock = (unixSeconds: number, timeZone: string) =>
-  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+  new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(
     unixSeconds * 1000,
   );
 
@@ -51,13 +51,13 @@ describe('Schedule an appointment, against the sandbox', () => {
     return { res, slot, form };
   }
 
-  it("lists the sandbox's open slots grouped by day, in the patient's time zone", async () => {
+  it("lists the days with open times, then the first day's times, in the patient's time zone and on a 12-hour clock", async () => {
     const { agent, account } = await patientOf(h);
 
     const page = await agent.get(`/appointments/new?tz=${NEW_YORK}`);
 
     expect(page.status).toBe(200);
-    expect(page.text).toMatch(/Times are shown in <strong>America\/New_York<\/strong> \((EST|EDT)\)/);
+    expect(page.text).toMatch(/Times are shown in America\/New_York \((EST|EDT)\)/);
     const slots = slotsOf(page.text);
     expect(slots.length).toBeGreaterThan(0);
     const first = slots[0]!;
@@ -68,8 +68,11 @@ describe('Schedule an appointment, against the sandbox', () => {
     // At 09:00 both providers have a slot: the 30-minute provider (id 501) is listed first, then 502.
     expect(first.provider).toBe('Avery Sandbox');
     expect(slots[1]).toMatchObject({ start: clock.firstSlotStart, provider: 'Jordan Example' });
-    const days = [...new Set(slots.map((s) => s.day))];
-    expect(days.length).toBeGreaterThan(1);
+    expect(first.time).toMatch(/^\d{1,2}:\d{2}\s(AM|PM)–/);
+    // One day's times on the page; the other days are links, each with its count.
+    expect(new Set(slots.map((s) => s.day)).size).toBe(1);
+    expect(page.text.match(/class="day-link"/g)!.length).toBeGreaterThan(1);
+    expect(testId(page.text, 'first-available')).toContain(wallClock(first.start, NEW_YORK));
     expect(slots.map((s) => s.start)).toEqual([...slots.map((s) => s.start)].sort((a, b) => a - b));
 
     const calls = h.sandbox.requestLog.entries();
@@ -94,13 +97,13 @@ describe('Schedule an appointment, against the sandbox', () => {
     const { agent } = await patientOf(h);
     const page = await agent.get('/appointments/new').expect(200);
     // The sandbox room's default_timezone is UTC.
-    expect(page.text).toContain('Times are shown in <strong>UTC</strong> (UTC)');
+    expect(page.text).toContain('Times are shown in UTC (UTC).');
     const first = slotsOf(page.text)[0]!;
     expect(first.time).toBe(`${wallClock(first.start, 'UTC')}–${wallClock(first.end, 'UTC')}`);
-    expect(first.time).toBe('09:00–09:30');
+    expect(first.time).toBe('9:00 AM–9:30 AM');
   });
 
-  it('booking a slot: SSO → intake (type 2) → POST /visits, then the confirmation page with the appointment link', async () => {
+  it('booking a slot: SSO → intake (type 2) → POST /visits, then the confirmation page that says when it opens (no raw link)', async () => {
     const { agent, account } = await patientOf(h, { first_name: 'Booker', last_name: 'Tee' });
 
     const { res, slot, form } = await book(agent, { reason: 'Follow-up' });
@@ -116,7 +119,7 @@ describe('Schedule an appointment, against the sandbox', () => {
       vsee_visit_id: visit.id,
       status: 'confirmed',
       appointment_token: visit.appointmentToken,
-      provider_name: 'Dr. Avery Sandbox',
+      provider_name: expect.stringContaining(slot.provider),
       starts_at: slot.start,
       ends_at: slot.end,
     });
@@ -146,9 +149,11 @@ describe('Schedule an appointment, against the sandbox', () => {
     const page = await agent.get(res.headers.location!).expect(200);
     expect(testId(page.text, 'appointment-when')).toContain(wallClock(slot.start, NEW_YORK));
     expect(testId(page.text, 'appointment-when')).toContain(slot.day);
-    expect(testId(page.text, 'appointment-provider')).toBe('Dr. Avery Sandbox');
-    expect(testId(page.text, 'appointment-link')).toBe(
-      `${h.vsee.clinicUrl}members/appointment/${visit.id}?token=${visit.appointmentToken}`,
+    expect(testId(page.text, 'appointment-provider')).toBe(rows[0]!.provider_name);
+    // The one-time link is a credential: Open appointment uses it, the page never shows it.
+    expect(page.text).not.toContain(visit.appointmentToken!);
+    expect(testId(page.text, 'appointment-opens')).toMatch(
+      /You can open the appointment (now|from .*15 minutes before it starts)/,
     );
   });
 

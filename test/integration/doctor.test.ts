@@ -41,6 +41,8 @@ describe('npm run doctor against the sandbox', () => {
       NODE_ENV: 'production',
       PUBLIC_URL: 'https://portal.example.org',
       TRUST_PROXY: '1',
+      // Nothing listens there: the doctor sends no email; production only insists the setting exists.
+      SMTP_URL: 'smtp://127.0.0.1:9',
       SESSION_SECRET: randomBytes(32).toString('hex'),
       DATABASE_URL: databaseUrl,
       VSEE_API_URL: sandbox.vsee.apiUrl,

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { LOGIN_FAILED } from '../../src/portal/auth-handlers';
+import { textOf } from '../helpers/i18n';
 import { openTestDb, testDbKinds, type TestDb } from '../helpers/databases';
 import { sessionCookie } from '../helpers/html';
 import { buildPortal, csrfOf, logIn, logOut, newPatient, signUp, testConfig } from '../helpers/portal';
@@ -43,7 +44,7 @@ describe.each(testDbKinds())('login, logout and sessions (%s)', (kind) => {
 
     for (const res of [wrongPassword, unknownEmail]) {
       expect(res.status).toBe(401);
-      expect(res.text).toContain(LOGIN_FAILED);
+      expect(res.text).toContain(textOf(LOGIN_FAILED));
       expect(res.headers.location).toBeUndefined();
     }
     const strip = (html: string) => html.replace(/value="[^"]*"/g, '').replace(/nonce="[^"]*"/g, '');

@@ -94,7 +94,7 @@ describe('VSee webhook receiver (POST /webhooks/vsee)', () => {
     await post(v2('visit.ended', vseeId, 'completed', randomUUID(), at)).expect(200);
     expect((await myVisit(agent, id)).status).toBe('Answered');
     expect((await rowOf(account.id)).status_updated_at).toBe('2025-03-04T05:06:00.000Z');
-    expect((await myVisit(agent, id)).changed).toContain('4 March 2025');
+    expect((await myVisit(agent, id)).changed).toContain('March 4, 2025');
   });
 
   it('v2 cancelled, with the secret in the X-Webhook-Secret header', async () => {
