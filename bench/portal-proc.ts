@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     db,
     logger,
     sessionStore: redis ? new TombstoningRedisStore(redis, `${prefix}:sess:`) : new DbSessionStore(db),
-    // SECURITY A4 allows 3 new visits a minute per patient; a benchmark presses hundreds. Raised here
+    // docs/security.md A4 allows 3 new visits a minute per patient; a benchmark presses hundreds. Raised here
     // only, so the limiter itself (a Redis or memory counter per press) is still on the measured path.
     rateLimits: new RateLimits(
       // The bench also signs up its patients from one IP (the per-IP sign-up limit is 20 an hour).

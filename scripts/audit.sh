@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# npm audit of the production dependencies, failing on high or critical findings (SECURITY P3).
+# npm audit of the production dependencies, failing on high or critical findings (docs/security.md P3).
 # Some networks (this project's CI among them) reach the registry only through a mirror that does not
 # serve npm's advisory endpoint. Then the audit cannot run at all: say so loudly and do not pretend
 # it passed; any other failure, including real findings, fails the build.

@@ -118,7 +118,7 @@ const schema = z.object({
   VSEE_ADMIN_TOKEN: z.string().min(1).optional(),
   VSEE_DISABLE_NAVIGATION: flag.default(false),
   VSEE_DISABLE_EMAILS: flag.default(false),
-  // VSee signs nothing (VSEE_API.md §10), so this secret in the webhook URL is the only proof of origin.
+  // VSee signs nothing (docs/vsee-contract.md §10), so this secret in the webhook URL is the only proof of origin.
   VSEE_WEBHOOK_SECRET: z
     .string()
     .min(16, 'must be at least 16 characters (e.g. openssl rand -hex 24)')

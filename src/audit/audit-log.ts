@@ -34,7 +34,7 @@ export interface AuditEntry {
 
 /**
  * Appends one audit event. Only ids and outcomes by design: never a token, password, name,
- * date of birth or reason text (HIPAA minimum necessary; SECURITY.md L2).
+ * date of birth or reason text (HIPAA minimum necessary; docs/security.md L2).
  */
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
   await db

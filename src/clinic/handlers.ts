@@ -98,7 +98,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
 
   /**
    * The context of a launch that may create a visit. At most a few new visits per patient per minute
-   * (SECURITY A4): the flow counts one only when its form was valid (a patient correcting a typo has
+   * (docs/security.md A4): the flow counts one only when its form was valid (a patient correcting a typo has
    * not asked for a visit yet) and it owns a new launch key (a resubmission is the same visit), and
    * before VSee is called.
    */

@@ -1,6 +1,6 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
 
-/** How many of the most used passwords we refuse (SECURITY A1: "top-3000 common passwords blocked"). */
+/** How many of the most used passwords we refuse (docs/security.md A1: "top-3000 common passwords blocked"). */
 const BLOCKED_COUNT = 3000;
 
 let blocked: Set<string> | undefined;

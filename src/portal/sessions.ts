@@ -20,7 +20,7 @@ export interface SessionOptions {
   secureCookies: boolean;
 }
 
-/** Cookie name; `__Host-` pins it to our origin, path `/`, Secure, no Domain (SECURITY.md S3). */
+/** Cookie name; `__Host-` pins it to our origin, path `/`, Secure, no Domain (docs/security.md S3). */
 export function sessionCookieName(secureCookies: boolean): string {
   return secureCookies ? '__Host-portal.sid' : 'portal.sid';
 }
@@ -50,7 +50,7 @@ export function sessionMiddleware(options: SessionOptions) {
 
 /**
  * Ends a session that has lived longer than `absoluteMs` since login, however active it was
- * (SECURITY.md S5): the data is destroyed server-side and the patient starts over at the login page.
+ * (docs/security.md S5): the data is destroyed server-side and the patient starts over at the login page.
  */
 export function absoluteLifetime(absoluteMs: number) {
   return (req: Request, _res: Response, next: NextFunction): void => {

@@ -1,6 +1,6 @@
 /** The sandbox's in-memory records. Field names follow VSee's JSON where a record is echoed back. */
 
-/** VSee user types that `POST /users/sso` accepts (VSEE_API.md §2). */
+/** VSee user types that `POST /users/sso` accepts (docs/vsee-contract.md §2). */
 export type UserType = 200 | 400 | 600;
 
 export interface SandboxUser {
@@ -61,7 +61,7 @@ export interface SandboxIntake {
   location: string | null;
   phone: string | null;
   attachments: unknown[];
-  /** Fields VSee does not define, saved verbatim and echoed back (VSEE_API.md §3). */
+  /** Fields VSee does not define, saved verbatim and echoed back (docs/vsee-contract.md §3). */
   custom: Record<string, unknown>;
   visitId: string | null;
   created: number;
@@ -70,7 +70,7 @@ export interface SandboxIntake {
 
 export type VisitKind = 'walkin' | 'appointment' | 'econsult';
 
-/** "10" pending, "20" confirmed, "25" in progress, "30" completed, "40" cancelled (VSEE_API.md §8). */
+/** "10" pending, "20" confirmed, "25" in progress, "30" completed, "40" cancelled (docs/vsee-contract.md §8). */
 export type VisitStatus = '10' | '20' | '25' | '30' | '40';
 
 export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
@@ -81,7 +81,7 @@ export const VISIT_STATUS_LABELS: Record<VisitStatus, string> = {
   '40': 'Cancelled',
 };
 
-/** The visit events VSee posts to a webhook (VSEE_API.md §10). */
+/** The visit events VSee posts to a webhook (docs/vsee-contract.md §10). */
 export type VisitEventType = 'visit.created' | 'visit.updated' | 'visit.ended';
 
 export interface SandboxVisit {

@@ -17,7 +17,7 @@ export interface SandboxOptions {
   clinicPrefix?: string;
   /** Mints SSO tokens (default: 32 random hex). Tests pass `() => \`CANARY-${randomUUID()}\`` to find leaks. */
   tokenFactory?: () => string;
-  /** Lifetime of an SSO token (default 86400, VSEE_API.md §1). */
+  /** Lifetime of an SSO token (default 86400, docs/vsee-contract.md §1). */
   tokenTtlSeconds?: number;
   /** Millisecond clock, injectable for expiry and availability tests (default Date.now). */
   now?: () => number;

@@ -64,7 +64,7 @@ export function applyAction(
   visit.modified = nowSec;
 }
 
-/** The webhook VSee sends after the action: `visit.ended` when it closes the visit (VSEE_API.md §10). */
+/** The webhook VSee sends after the action: `visit.ended` when it closes the visit (docs/vsee-contract.md §10). */
 export function eventOf(action: VisitAction): VisitEventType {
   return action === 'complete' || action === 'cancel' ? 'visit.ended' : 'visit.updated';
 }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SANDBOX_CREDENTIALS } from './credentials';
 import type { SandboxVisit, VisitEventType, VisitStatus } from './models';
 
-/** Where and how the sandbox posts VSee's webhooks (VSEE_API.md §10). */
+/** Where and how the sandbox posts VSee's webhooks (docs/vsee-contract.md §10). */
 export interface SandboxWebhookOptions {
   /** The receiver, e.g. `http://localhost:3000/webhooks/vsee/{secret}`. */
   url: string;
@@ -35,7 +35,7 @@ const WORD: Record<VisitStatus, string> = {
   '40': 'cancelled',
 };
 
-/** The payload VSee would send for this visit now, in the given version (VSEE_API.md §10 samples). */
+/** The payload VSee would send for this visit now, in the given version (docs/vsee-contract.md §10 samples). */
 export function webhookPayload(
   version: 1 | 2,
   type: VisitEventType,

@@ -23,7 +23,7 @@ export function interpretAnswer<T>(endpoint: VseeEndpoint, answer: RawAnswer, sc
     throw errorFromStatus(endpoint, status, body === NOT_JSON ? undefined : body, retryAfterMs);
   }
   if (body === NOT_JSON) throw new VseeError('bad_response', endpoint, { status });
-  // Older VSee code (C1 in VSEE_API.md) checks the body's `code`: some answers are HTTP 200 with
+  // Older third-party integration code (docs/vsee-contract.md §0) checks the body's `code`: some answers are HTTP 200 with
   // `{code: 4xx, message}` and no `data`. Treat those as the error they describe.
   const bodyCode = numericCode(body);
   if (bodyCode !== undefined && bodyCode >= 400 && !hasData(body))

@@ -23,7 +23,7 @@ export interface BreakerReporting {
 type Action = () => Promise<unknown>;
 
 /**
- * One circuit breaker for all of VSee (SECURITY O4): when most recent calls failed because VSee is
+ * One circuit breaker for all of VSee (docs/security.md O4): when most recent calls failed because VSee is
  * down or too slow, further calls fail at once with `unavailable` instead of making every patient
  * wait for a timeout. VSee refusing a request (4xx, kind `rejected`) or asking us to slow down (429) says
  * nothing about its health and does not count. Timeouts stay with the client (per call and per flow), so opossum's own is off.

@@ -33,13 +33,13 @@ import type {
 
 export interface VseeClientOptions {
   logger?: Logger;
-  /** connectMs: TCP (+TLS) connect, default 2000. callMs: one HTTP exchange, default 5000 (SECURITY O1). */
+  /** connectMs: TCP (+TLS) connect, default 2000. callMs: one HTTP exchange, default 5000 (docs/security.md O1). */
   timeouts?: { connectMs?: number; callMs?: number };
   /** Sockets kept open to VSee per portal process, default 50. */
   maxSockets?: number;
   /** GETs only: attempts in all (default 3 = at most 2 retries) and the backoff base (default 100 ms). */
   retry?: { attempts?: number; baseDelayMs?: number };
-  /** The circuit breaker in front of every call (SECURITY O4). */
+  /** The circuit breaker in front of every call (docs/security.md O4). */
   breaker?: BreakerOptions;
   /** vsee_request_duration_seconds and vsee_circuit_open go here when given. */
   metrics?: Metrics;
@@ -79,7 +79,7 @@ export class VseeClient {
     if (!patient.code || patient.code.includes('@')) {
       throw new TypeError('SSO code must be an opaque account id');
     }
-    // Exactly these fields (SECURITY L3): nothing about the patient that VSee does not need.
+    // Exactly these fields (docs/security.md L3): nothing about the patient that VSee does not need.
     const body = {
       first_name: patient.firstName,
       last_name: patient.lastName,
@@ -149,7 +149,7 @@ export class VseeClient {
 
   /**
    * POST visits: books a slot. The answer's `oneTimeToken` may be missing (its field name is
-   * unconfirmed, VSEE_API.md §5); the visit exists anyway, so the flow decides, not this method.
+   * unconfirmed, docs/vsee-contract.md §5); the visit exists anyway, so the flow decides, not this method.
    */
   async createAppointment(
     input: AppointmentInput,
@@ -223,7 +223,7 @@ export class VseeClient {
 
   /**
    * GET intakes/{id}: the intake as VSee keeps it, with the id of the visit built from it (if any).
-   * Flows use it to find a visit whose creation answer was lost (SECURITY O2: reconcile, never re-POST).
+   * Flows use it to find a visit whose creation answer was lost (docs/security.md O2: reconcile, never re-POST).
    */
   async getIntake(id: string, patientToken: string, signal?: AbortSignal): Promise<Intake> {
     return this.send({
@@ -268,7 +268,7 @@ export class VseeClient {
 
   /**
    * Every call goes through here, each attempt through the circuit breaker. Only GETs are retried: a POST
-   * that timed out may have created a visit, so the flow reconciles instead (SECURITY O2).
+   * that timed out may have created a visit, so the flow reconciles instead (docs/security.md O2).
    */
   private send<T>(call: Call<T>): Promise<T> {
     const attempts = call.method === 'GET' ? this.retry.attempts : 1;

@@ -41,7 +41,7 @@ const RETRYABLE_BY_DEFAULT: Record<VseeErrorKind, boolean> = {
 /**
  * The one error VseeClient throws. Its message is fixed ("VSee visits/add_walkin failed: unavailable"):
  * VSee's own message text, URLs, headers, tokens and bodies never go into it, its cause or its JSON,
- * because errors end up in logs and error pages (SECURITY L1).
+ * because errors end up in logs and error pages (docs/security.md L1).
  */
 export class VseeError extends Error {
   readonly kind: VseeErrorKind;
@@ -100,7 +100,7 @@ export function errorFromStatus(
   retryAfterMs?: number,
 ): VseeError {
   const vseeCode = numericCode(body);
-  // A redirect is never followed (SECURITY C3): an API that redirects is not answering as documented.
+  // A redirect is never followed (docs/security.md C3): an API that redirects is not answering as documented.
   if (status >= 300 && status < 400) return new VseeError('bad_response', endpoint, { status, vseeCode });
   // 429 is VSee asking us to slow down, not refusing the request: the patient should try again later.
   if (status === 429) return new VseeError('unavailable', endpoint, { status, vseeCode, retryAfterMs });

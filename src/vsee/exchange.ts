@@ -23,7 +23,7 @@ export interface Call<T> {
 }
 
 /**
- * One HTTP exchange with VSee: the URL and auth headers, the per-call timeout (SECURITY O1), the
+ * One HTTP exchange with VSee: the URL and auth headers, the per-call timeout (docs/security.md O1), the
  * answer read and checked, one log line. Retries and the breaker are the client's (client.ts).
  */
 export class VseeExchange {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Consultation, Intake, Provider, Room, Slot, SsoSession, VseeVisit } from './types';
 
-// Tolerant where VSEE_API.md marks things inferred or contradictory (ids and times as numbers or
+// Tolerant where docs/vsee-contract.md marks things inferred or contradictory (ids and times as numbers or
 // strings, two spellings of the appointment token and slot times), strict on what we need.
 
 /** A VSee id: numeric string, number, or UUID-like string; always a string afterwards. */
@@ -57,7 +57,7 @@ export const intakeAnswer = z
 
 /**
  * `GET intakes/{id}`. The visit built from an intake names it (`intake.visit_id` in the add_walkin
- * sample, VSEE_API.md §4), so an intake read back tells whether a lost answer had created a visit.
+ * sample, docs/vsee-contract.md §4), so an intake read back tells whether a lost answer had created a visit.
  */
 export const intakeDetailAnswer = z
   .object({ data: z.object({ id: vseeId, visit_id: optionalPart(vseeId) }) })
@@ -75,7 +75,7 @@ const visitData = z
     end: unixSeconds.nullish(),
     // PHP encodes an empty object as [], so a missing provider may arrive in any shape.
     provider: optionalPart(providerSchema),
-    // VSEE_API.md §5: the field name is unconfirmed; docs/vsee-contract.md sends the same value in both.
+    // docs/vsee-contract.md §5: the field name is unconfirmed; docs/vsee-contract.md sends the same value in both.
     one_time_link_token: optionalPart(z.string().trim().min(1).max(512)),
     token: optionalPart(z.string().trim().min(1).max(512)),
     intake_id: optionalPart(vseeId),

@@ -89,7 +89,7 @@ export function createHttp(agent: http.Agent): AxiosInstance {
     adapter: nodeAdapter(agent),
     httpAgent: agent,
     httpsAgent: agent,
-    // SECURITY C3: a redirect could carry our API token to another host; fail closed instead.
+    // docs/security.md C3: a redirect could carry our API token to another host; fail closed instead.
     maxRedirects: 0,
     // axios's env-proxy support sends https requests to an http proxy in clear, headers included.
     // An egress proxy, if ever needed, gets configured explicitly here.

@@ -1,7 +1,7 @@
 // Domain types the portal sees. VSee's snake_case, string-or-number ids and string-or-number Unix
 // times stop at schemas.ts; everything here is camelCase, ids are strings, times are Unix seconds.
 
-/** Who the patient is to VSee: the minimum necessary (SECURITY L3). */
+/** Who the patient is to VSee: the minimum necessary (docs/security.md L3). */
 export interface PatientIdentity {
   /** Opaque stable id of the portal account (accounts.vsee_code); never the email. */
   code: string;
@@ -21,7 +21,7 @@ export interface SsoSession {
   expiresAt: number;
 }
 
-/** `walkin` = intake type 1, `scheduled` = type 2 (VSEE_API.md §3). */
+/** `walkin` = intake type 1, `scheduled` = type 2 (docs/vsee-contract.md §3). */
 export type IntakeKind = 'walkin' | 'scheduled';
 
 export interface IntakeInput {
@@ -116,7 +116,7 @@ export interface VisitListQuery {
   roomCode?: string;
 }
 
-/** VSee visit status codes (VSEE_API.md §8). */
+/** VSee visit status codes (docs/vsee-contract.md §8). */
 export const VISIT_STATUS = {
   pending: '10',
   confirmed: '20',

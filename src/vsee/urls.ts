@@ -1,10 +1,10 @@
 import type { VseeSettings } from '../config';
 import { VseeError } from './errors';
 
-// Browser-facing VSee URLs (VSEE_API.md §9). Ids and tokens come from VSee's answers, so they are
-// checked or encoded here before they can shape a redirect (SECURITY C2: no open redirect).
+// Browser-facing VSee URLs (docs/vsee-contract.md §9). Ids and tokens come from VSee's answers, so they are
+// checked or encoded here before they can shape a redirect (docs/security.md C2: no open redirect).
 
-/** SECURITY C2: the only id shape allowed into a path we redirect to. */
+/** docs/security.md C2: the only id shape allowed into a path we redirect to. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const MAX_TOKEN_LENGTH = 512;
 

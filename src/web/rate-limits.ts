@@ -20,7 +20,7 @@ export interface RateLimitSettings {
   loginBlockSeconds: number;
   /** Failed logins per IP per day, whatever the email (stops one IP trying many patients). */
   loginFailuresPerIpPerDay: number;
-  /** New visits (walk-in, appointment, eConsult) per patient per minute (SECURITY A4). */
+  /** New visits (walk-in, appointment, eConsult) per patient per minute (docs/security.md A4). */
   visitCreationsPerMinute: number;
   /** Any launch (each mints an SSO token) per patient per minute. */
   launchesPerMinute: number;

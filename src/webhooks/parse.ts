@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { statusFromVsee, type VisitStatus } from '../clinic/visit-status';
 
-/** The VSee events that say something about a visit's status (VSEE_API.md §10). */
+/** The VSee events that say something about a visit's status (docs/vsee-contract.md §10). */
 export const VISIT_EVENT_TYPES = ['visit.created', 'visit.updated', 'visit.ended'] as const;
 export type VisitEventType = (typeof VISIT_EVENT_TYPES)[number];
 
@@ -27,7 +27,7 @@ export type ParsedWebhook =
 
 /**
  * v2 sends status words; only `cancelled` and `completed` appear in VSee's samples, the rest are
- * inferred (VSEE_API.md §8), so spelling variants are accepted. A word we do not know counts as
+ * inferred (docs/vsee-contract.md §8), so spelling variants are accepted. A word we do not know counts as
  * `pending`, which can never move a visit (see visit-status.ts) — tolerant, never destructive.
  */
 const WORDS: Record<string, VisitStatus> = {

@@ -1,7 +1,7 @@
 import type { Db } from '../db/connection';
 
 /**
- * How long an applied event id is remembered. VSee documents no retry rules (VSEE_API.md §10), and a
+ * How long an applied event id is remembered. VSee documents no retry rules (docs/vsee-contract.md §10), and a
  * replay after this is still harmless: a visit's status never moves back (clinic/visit-status.ts),
  * so the remembered ids only spare the work. Without pruning the table grows by one row per event.
  */

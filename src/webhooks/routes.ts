@@ -45,7 +45,7 @@ function logOf(req: Request, fallback: Logger): Logger {
 
 /**
  * `POST /webhooks/vsee/{secret}` (or `POST /webhooks/vsee` with `X-Webhook-Secret`): VSee's visit
- * events, v1 and v2 (VSEE_API.md §10). Mounted before sessions, CSRF and the form body parser:
+ * events, v1 and v2 (docs/vsee-contract.md §10). Mounted before sessions, CSRF and the form body parser:
  * VSee holds no session and sends JSON. Every answer is a short JSON body, never a page.
  */
 export function webhookRoutes(deps: WebhookDeps): Router {

@@ -72,7 +72,7 @@ describe.each(testDbKinds())('login, logout and sessions (%s)', (kind) => {
         .selectAll()
         .where('sid', '=', decodeURIComponent(sid))
         .executeTakeFirst();
-      // A tombstone, not the session: it refuses late writes (see DbSessionStore, SECURITY S7).
+      // A tombstone, not the session: it refuses late writes (see DbSessionStore, docs/security.md S7).
       expect(row?.sess).toBe('"destroyed"');
     }
     const page = await agent.get('/login?logged_out=1');

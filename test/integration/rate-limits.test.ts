@@ -18,7 +18,7 @@ import { sessionCookie } from '../helpers/html';
 import { buildPortal, logIn, newPatient, signUp } from '../helpers/portal';
 import { describeWith } from '../helpers/services';
 
-describe('brute-force limits on login (SECURITY A3)', () => {
+describe('brute-force limits on login (docs/security.md A3)', () => {
   let testDb: TestDb;
   beforeAll(async () => {
     testDb = await openTestDb('sqlite');
@@ -98,7 +98,7 @@ describeWith('TEST_REDIS_URL', 'login limits shared through Redis by two instanc
   });
 });
 
-describe('launch limits (SECURITY A4)', () => {
+describe('launch limits (docs/security.md A4)', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
     h = await startClinic();

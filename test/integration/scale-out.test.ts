@@ -15,7 +15,7 @@ import { describeWith } from '../helpers/services';
 
 jest.setTimeout(60_000);
 
-// DESIGN §7: two portal instances on one PostgreSQL schema and one Redis must behave as one.
+// Scale-out (README, Running in production): two portal instances on one PostgreSQL schema and one Redis must behave as one.
 describeWith('TEST_DATABASE_URL', 'two instances on PostgreSQL', () => {
   describeWith('TEST_REDIS_URL', 'and Redis', (redisUrl) => {
     const config = testConfig({ SESSION_SECRET: 'a-shared-secret-that-every-instance-knows-0123456789' });

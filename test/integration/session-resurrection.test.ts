@@ -13,7 +13,7 @@ const ROUNDS = 6;
 const SLOW_MS = 250;
 
 /**
- * SECURITY S7: request X (slow, and it changes the session: it remembers the patient's time zone)
+ * docs/security.md S7: request X (slow, and it changes the session: it remembers the patient's time zone)
  * starts before logout and finishes after it. Its late save must not bring the session back.
  */
 async function raceLogoutAgainstSlowRequest(h: ClinicHarness): Promise<number> {

@@ -37,7 +37,7 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
   });
 }
 
-describe('graceful shutdown of the real server process (SECURITY R1)', () => {
+describe('graceful shutdown of the real server process (docs/security.md R1)', () => {
   let child: ChildProcess;
   afterEach(() => {
     if (child.exitCode === null) child.kill('SIGKILL');

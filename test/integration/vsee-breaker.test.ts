@@ -13,7 +13,7 @@ const ENOUGH_PRESSES = 10;
 /** The per-call timeout: a call that reached VSee while it hangs would take at least this long. */
 const CALL_MS = 1500;
 
-describe('circuit breaker in front of VSee (SECURITY O4)', () => {
+describe('circuit breaker in front of VSee (docs/security.md O4)', () => {
   let h: ClinicHarness;
   beforeEach(async () => {
     h = await startClinic({

@@ -15,7 +15,7 @@ import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
 const SECRET = 'whsec-0123456789abcdef-test';
 const HOOK = `/webhooks/vsee/${SECRET}`;
 
-/** The documented v1 payload (VSEE_API.md §10): account_code, numeric-string status. */
+/** The documented v1 payload (docs/vsee-contract.md §10): account_code, numeric-string status. */
 function v1(type: string, visitId: string, status: string, id = randomUUID(), created = now()) {
   return {
     version: '1.0',

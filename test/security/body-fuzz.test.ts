@@ -8,7 +8,7 @@ import { type ClinicHarness, startClinic } from '../helpers/clinic';
 import { csrfFrom, sessionCookie } from '../helpers/html';
 import { buildPortal, newPatient, signUp } from '../helpers/portal';
 
-// SECURITY R3: whatever arrives as a body (Unicode, oversize, repeated or nested keys, JSON, the
+// docs/security.md R3: whatever arrives as a body (Unicode, oversize, repeated or nested keys, JSON, the
 // wrong content type), a POST answers a 2xx/3xx/4xx and never a 5xx, and nothing reaches VSee.
 // The checklist's 5000 runs, each a full HTTP round trip (some with an argon2 check).
 
@@ -83,7 +83,7 @@ const rawBody = fc.oneof(
   fc.uint8Array({ maxLength: 2000 }).map((b) => Buffer.from(b).toString('latin1')),
 );
 
-describe('fuzzed bodies never crash a POST or reach VSee (SECURITY R3)', () => {
+describe('fuzzed bodies never crash a POST or reach VSee (docs/security.md R3)', () => {
   let h: ClinicHarness;
   let server: Server;
   let cookie: string;

@@ -7,7 +7,7 @@ import { openTestDb, type TestDb } from '../helpers/databases';
 import { csrfFrom } from '../helpers/html';
 import { buildPortal, csrfOf, newPatient, testConfig } from '../helpers/portal';
 
-// SECURITY S3 (the __Host- cookie) and S4 (trust proxy by hop count), as in production: one
+// docs/security.md S3 (the __Host- cookie) and S4 (trust proxy by hop count), as in production: one
 // TLS-terminating proxy in front, which sets X-Forwarded-Proto and appends the client to X-Forwarded-For.
 
 const CLINIC: VseeSettings = {
@@ -43,7 +43,7 @@ function sessionCookies(res: request.Response) {
   return parseSetCookie(res.headers['set-cookie'] ?? []).filter((c) => /portal\.sid$/.test(c.name));
 }
 
-describe('the session cookie behind a TLS-terminating proxy (SECURITY S3, S4)', () => {
+describe('the session cookie behind a TLS-terminating proxy (docs/security.md S3, S4)', () => {
   let testDb: TestDb;
   let app: ReturnType<typeof buildPortal>;
 
@@ -100,7 +100,7 @@ describe('the session cookie behind a TLS-terminating proxy (SECURITY S3, S4)', 
   });
 });
 
-describe('the Host header never shapes a redirect (SECURITY C2, S4)', () => {
+describe('the Host header never shapes a redirect (docs/security.md C2, S4)', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
     h = await startClinic();

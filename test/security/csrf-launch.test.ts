@@ -2,12 +2,12 @@ import request from 'supertest';
 import { type Agent, type ClinicHarness, patientOf, startClinic, walkinForm } from '../helpers/clinic';
 import { csrfOf, logIn } from '../helpers/portal';
 
-// SECURITY C1: a launch mints an SSO token and may create a visit, so a forged one must be refused
+// docs/security.md C1: a launch mints an SSO token and may create a visit, so a forged one must be refused
 // before VSee hears of it. Every case below must leave the sandbox's request log empty.
 
 type Launch = '/clinic/go' | '/visits/walkin';
 
-describe('a forged launch never reaches VSee (SECURITY C1)', () => {
+describe('a forged launch never reaches VSee (docs/security.md C1)', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
     h = await startClinic();

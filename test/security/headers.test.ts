@@ -15,7 +15,7 @@ import {
 import { openTestDb } from '../helpers/databases';
 import { buildPortal, csrfOf, logIn, newPatient, signUp } from '../helpers/portal';
 
-// SECURITY H1 (CSP with a per-response nonce) and H2 (headers on every route, including
+// docs/security.md H1 (CSP with a per-response nonce) and H2 (headers on every route, including
 // redirects and error pages), asserted helmet-style: expected value, or null for "must be absent".
 
 type Expected = Record<string, string | RegExp | null>;
@@ -55,7 +55,7 @@ function cspOf(res: request.Response): Map<string, string[]> {
   );
 }
 
-describe('security headers on every route (SECURITY H1, H2)', () => {
+describe('security headers on every route (docs/security.md H1, H2)', () => {
   let h: ClinicHarness;
   let agent: Agent;
   const pages = new Map<string, request.Response>();
@@ -190,7 +190,7 @@ describe('security headers on every route (SECURITY H1, H2)', () => {
   });
 });
 
-describe('the views carry no inline script (SECURITY H1)', () => {
+describe('the views carry no inline script (docs/security.md H1)', () => {
   const root = join(__dirname, '..', '..', 'views');
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ejs'));
 
@@ -210,7 +210,7 @@ describe('the views carry no inline script (SECURITY H1)', () => {
   });
 });
 
-describe('errors (SECURITY O5)', () => {
+describe('errors (docs/security.md O5)', () => {
   it('when a handler rejects, the patient gets a 500 page with a reference and no stack, and the app keeps serving', async () => {
     const testDb = await openTestDb('sqlite');
     try {

@@ -14,12 +14,12 @@ import { csrfFrom } from '../helpers/html';
 import { csrfOf, logIn } from '../helpers/portal';
 import { capturingLogger } from '../helpers/logs';
 
-// SECURITY L1 (no secrets or PHI in the logs, checked with canaries through every flow) and
+// docs/security.md L1 (no secrets or PHI in the logs, checked with canaries through every flow) and
 // L2 (one schema-valid audit event per launch and per login, and no forged log lines).
 
 const canaryToken = () => `CANARY${randomBytes(12).toString('hex')}`;
 
-describe('canaries through every flow never reach the log (SECURITY L1)', () => {
+describe('canaries through every flow never reach the log (docs/security.md L1)', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
     // "No visit" is believed at once, so each failure below reaches its own error page (with the
@@ -157,7 +157,7 @@ describe('canaries through every flow never reach the log (SECURITY L1)', () => 
   }
 });
 
-describe('the logger redacts credentials logged by mistake (SECURITY L1)', () => {
+describe('the logger redacts credentials logged by mistake (docs/security.md L1)', () => {
   it('every redact path is blanked', () => {
     const { logger, lines } = capturingLogger();
     logger.info(
@@ -241,7 +241,7 @@ const AuditRow = z.strictObject({
     .nullable(),
 });
 
-describe('audit events (SECURITY L2)', () => {
+describe('audit events (docs/security.md L2)', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
     h = await startClinic();

@@ -5,10 +5,10 @@ import { openTestDb, type TestDb } from '../helpers/databases';
 import { csrfFrom } from '../helpers/html';
 import { buildPortal, newPatient, signUp } from '../helpers/portal';
 
-// SECURITY A2: an unknown email and a wrong password are indistinguishable by status, body,
+// docs/security.md A2: an unknown email and a wrong password are indistinguishable by status, body,
 // cookies and timing (being a patient here is itself sensitive).
 
-describe('login failures look the same whether or not the email is a patient (SECURITY A2)', () => {
+describe('login failures look the same whether or not the email is a patient (docs/security.md A2)', () => {
   let testDb: TestDb;
   let app: ReturnType<typeof buildPortal>;
   const patient = newPatient();

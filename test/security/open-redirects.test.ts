@@ -4,7 +4,7 @@ import { safeReturnTo } from '../../src/web/return-to';
 import { type ClinicHarness, errorPageOf, patientOf, startClinic, walkinForm } from '../helpers/clinic';
 import { csrfOf } from '../helpers/portal';
 
-// SECURITY C2: no open redirect, from a user's returnTo or from an id VSee sends back.
+// docs/security.md C2: no open redirect, from a user's returnTo or from an id VSee sends back.
 
 const PORTAL = 'https://portal.example.test';
 
@@ -68,7 +68,7 @@ function resolvesHome(value: string): boolean {
   return url.origin === PORTAL && !/[\r\n]/.test(value) && value.startsWith('/') && !value.startsWith('//');
 }
 
-describe('returnTo (SECURITY C2)', () => {
+describe('returnTo (docs/security.md C2)', () => {
   it.each(HOSTILE)('refuses the hostile value %j', (value) => {
     const result = safeReturnTo(value);
     expect(result === undefined || resolvesHome(result)).toBe(true);
@@ -95,7 +95,7 @@ describe('returnTo (SECURITY C2)', () => {
   });
 });
 
-describe('the visit id VSee returns, put into a launch URL (SECURITY C2)', () => {
+describe('the visit id VSee returns, put into a launch URL (docs/security.md C2)', () => {
   const clinic = { clinicUrl: 'https://clinic.example.test/vc/next/', disableNavigation: false };
   const clinicOrigin = new URL(clinic.clinicUrl).origin;
   const idLike = fc.string({ unit: fc.constantFrom(...'aZ09_-./\\:%?#@ \r\n'.split('')), maxLength: 70 });
@@ -129,7 +129,7 @@ describe('the visit id VSee returns, put into a launch URL (SECURITY C2)', () =>
   });
 });
 
-describe('a bad visit id from VSee, end to end (SECURITY C2)', () => {
+describe('a bad visit id from VSee, end to end (docs/security.md C2)', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
     h = await startClinic();

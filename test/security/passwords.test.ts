@@ -3,7 +3,7 @@ import { hashPassword, verifyPassword } from '../../src/portal/passwords';
 
 // argon2id, verified as typed after Unicode normalisation (NFC).
 
-describe('password hashing (SECURITY A1)', () => {
+describe('password hashing (docs/security.md A1)', () => {
   it('hashes with argon2id at the OWASP floor: m=19 MiB, t=2, p=1', async () => {
     // The argon2 package writes the parameters in the order m, p, t.
     expect(await hashPassword('correct horse battery staple')).toMatch(

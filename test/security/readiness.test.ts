@@ -6,7 +6,7 @@ import { createLogger } from '../../src/web/logger';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { buildPortal } from '../helpers/portal';
 
-// SECURITY R2: /readyz follows Redis (1 s check timeout), /healthz only the process. A private
+// docs/security.md R2: /readyz follows Redis (1 s check timeout), /healthz only the process. A private
 // redis-server is started and killed here, so the shared test Redis is never disturbed.
 
 const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
@@ -41,7 +41,7 @@ function startRedisServer(port: number): Promise<ChildProcess> {
   });
 }
 
-(hasRedisServer ? describe : describe.skip)('readiness with Redis down (SECURITY R2)', () => {
+(hasRedisServer ? describe : describe.skip)('readiness with Redis down (docs/security.md R2)', () => {
   let testDb: TestDb;
   let server: ChildProcess | undefined;
   let client: RedisClient | undefined;

@@ -3,7 +3,7 @@ import { openTestDb, type TestDb } from '../helpers/databases';
 import { sessionCookie } from '../helpers/html';
 import { buildPortal, logIn, logOut, newPatient, signUp } from '../helpers/portal';
 
-// SECURITY S1, S2, S8. The login half of S1 (new id at login, pre-login id dead) is asserted in
+// docs/security.md S1, S2, S8. The login half of S1 (new id at login, pre-login id dead) is asserted in
 // test/integration/login-sessions.test.ts; here the logout half and the session-row checks.
 
 /** The store's session id inside a `portal.sid=s%3A<sid>.<sig>` cookie. */
@@ -15,7 +15,7 @@ function sidOf(cookie: string | undefined): string {
   return match[1];
 }
 
-describe('session ids and what survives login (SECURITY S1, S2, S8)', () => {
+describe('session ids and what survives login (docs/security.md S1, S2, S8)', () => {
   let testDb: TestDb;
   let app: ReturnType<typeof buildPortal>;
   const patient = newPatient();

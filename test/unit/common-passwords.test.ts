@@ -1,6 +1,6 @@
 import { isCommonPassword } from '../../src/portal/common-passwords';
 
-describe('common password check (SECURITY A1)', () => {
+describe('common password check (docs/security.md A1)', () => {
   it.each(['123456', 'password', 'qwerty123', 'iloveyou', 'Password1', 'LETMEIN'])(
     'refuses %s',
     (password) => {

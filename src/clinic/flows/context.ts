@@ -32,7 +32,7 @@ export interface PatientContext {
   ip: string | null;
   /**
    * Called once a launch owns a new visit, before VSee is asked for it; throws to refuse (the
-   * per-minute limit, SECURITY A4). A double-click or a retry of the same launch key owns nothing,
+   * per-minute limit, docs/security.md A4). A double-click or a retry of the same launch key owns nothing,
    * so it is never counted: the launch-key row decides, across instances.
    */
   allowNewVisit?: () => Promise<void>;

@@ -57,7 +57,7 @@ export async function createVisit(
 ): Promise<VisitRecord> {
   let outcome: 'failure' | 'unknown' = 'failure';
   try {
-    // Counted once the row is ours and the form was valid, before VSee is asked (SECURITY A4).
+    // Counted once the row is ours and the form was valid, before VSee is asked (docs/security.md A4).
     await ctx.allowNewVisit?.();
     const session = await sso();
     if (claim.vsee_intake_id) {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 
-// VSee webhooks carry an event id (VSEE_API.md §10); remembering it makes a replayed or retried
+// VSee webhooks carry an event id (docs/vsee-contract.md §10); remembering it makes a replayed or retried
 // delivery a no-op. `status_checked_at` is when the portal last asked VSee (GET /visits/:id) about a
 // visit, so My visits knows whether a status is fresh without rewriting when it last *changed*.
 export async function up(db: Kysely<unknown>): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
-/** A failure answered as VSee does: HTTP status N and `{"code":N,"message":"…"}` (VSEE_API.md §0). */
+/** A failure answered as VSee does: HTTP status N and `{"code":N,"message":"…"}` (docs/vsee-contract.md §0). */
 export class ApiError extends Error {
   override name = 'ApiError';
   constructor(
@@ -12,7 +12,7 @@ export class ApiError extends Error {
   }
 }
 
-/** The text VSee's own error sample uses for an unknown path (VSEE_API.md §0, S14). */
+/** The text VSee's own error sample uses for an unknown path (docs/vsee-contract.md §0). */
 export const NOT_AVAILABLE = 'Sorry, this page is not available.';
 
 /** Unknown API paths (and wrong methods) answer 404 in the VSee envelope. */

@@ -18,10 +18,10 @@ const availabilityFields = z.object({
   duration: optional.pipe(z.string().regex(/^\d+$/, 'must be minutes').nullable()),
 });
 
-/** `GET` or `POST /availability`: open slots of the room's providers in [start, end] (VSEE_API.md §7). */
+/** `GET` or `POST /availability`: open slots of the room's providers in [start, end] (docs/vsee-contract.md §7). */
 export function availabilityHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
-    // The demo sends these with curl -d under a GET heading (VSEE_API.md §7), so both places count.
+    // The demo sends these with curl -d under a GET heading (docs/vsee-contract.md §7), so both places count.
     const f = parseFields(availabilityFields, {
       ...(req.query as Record<string, unknown>),
       ...bodyOf(req.body),
@@ -65,7 +65,7 @@ const bookingFields = z.object({
   timezone: optional,
 });
 
-/** `POST /visits`: books an open slot; the admin token books any time (VSEE_API.md §5, inferred). */
+/** `POST /visits`: books an open slot; the admin token books any time (docs/vsee-contract.md §5, inferred). */
 export function bookVisitHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
     const f = parseFields(bookingFields, bodyOf(req.body));

@@ -17,7 +17,7 @@ function header(req: Request, name: string): string | undefined {
   return value === undefined || value === '' ? undefined : value;
 }
 
-/** Every call carries the clinic's `X-AccountCode` (VSEE_API.md §1); a missing or wrong one is 401. */
+/** Every call carries the clinic's `X-AccountCode` (docs/vsee-contract.md §1); a missing or wrong one is 401. */
 export const requireAccount: RequestHandler = (req, _res, next) => {
   const code = header(req, 'X-AccountCode');
   if (code === undefined) throw new ApiError(401, 'Missing X-AccountCode header.');
@@ -25,7 +25,7 @@ export const requireAccount: RequestHandler = (req, _res, next) => {
   next();
 };
 
-/** `POST /users/sso` needs the API key and secret (VSEE_API.md §1: newer docs send both). */
+/** `POST /users/sso` needs the API key and secret (docs/vsee-contract.md §1: newer docs send both). */
 export const requireApiKeyAndSecret: RequestHandler = (req, _res, next) => {
   const key = header(req, 'X-ApiKey');
   const secret = header(req, 'X-ApiSecret');

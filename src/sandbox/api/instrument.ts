@@ -5,7 +5,7 @@ import type { EndpointName, Failure } from '../knobs';
 import { maskedHeaders, UNMATCHED_ENDPOINT, type SandboxRequest } from '../request-log';
 import { bodyOf } from './fields';
 
-/** VSee documents both `/users/sso` and `/users/sso.json` (VSEE_API.md §0); routing sees the bare path. */
+/** VSee documents both `/users/sso` and `/users/sso.json` (docs/vsee-contract.md §0); routing sees the bare path. */
 export const stripJsonSuffix: RequestHandler = (req, _res, next) => {
   const q = req.url.indexOf('?');
   const path = q < 0 ? req.url : req.url.slice(0, q);

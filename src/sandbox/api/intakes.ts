@@ -13,13 +13,13 @@ const intakeFields = z.object({
   member_id: optional.pipe(numericId.nullable()),
   reason_for_visit: optional,
   provider_id: optional.pipe(numericId.nullable()),
-  // The wiki's own sample posts `provider` instead of `provider_id` (VSEE_API.md §3).
+  // The wiki's own sample posts `provider` instead of `provider_id` (docs/vsee-contract.md §3).
   provider: optional.pipe(numericId.nullable()),
   location: optional,
   phone: optional,
 });
 
-/** Fields VSee defines for an intake; every other field is custom, kept and echoed (VSEE_API.md §3). */
+/** Fields VSee defines for an intake; every other field is custom, kept and echoed (docs/vsee-contract.md §3). */
 const KNOWN_FIELDS = new Set([
   'room_code',
   'type',
@@ -34,7 +34,7 @@ const KNOWN_FIELDS = new Set([
   'reset',
 ]);
 
-/** `[{id}]`, `["id"]` or `"id1,id2"` all name attachment ids (VSEE_API.md §3). */
+/** `[{id}]`, `["id"]` or `"id1,id2"` all name attachment ids (docs/vsee-contract.md §3). */
 function attachmentsOf(raw: unknown): unknown[] {
   if (raw === undefined || raw === null || raw === '') return [];
   if (Array.isArray(raw)) return raw;

@@ -3,7 +3,7 @@ import type { SandboxState } from '../state';
 import { ApiError } from './api-error';
 import { providerJson, roomJson } from './serialize';
 
-/** `GET /rooms/:code`: public room configuration (VSEE_API.md §7). */
+/** `GET /rooms/:code`: public room configuration (docs/vsee-contract.md §7). */
 export function getRoomHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
     const room = state.rooms.get(String(req.params.code));
@@ -12,7 +12,7 @@ export function getRoomHandler(state: SandboxState): RequestHandler {
   };
 }
 
-/** `GET /rooms/:code/providers`: the room's providers, public (VSEE_API.md §7). */
+/** `GET /rooms/:code/providers`: the room's providers, public (docs/vsee-contract.md §7). */
 export function listRoomProvidersHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
     const room = state.rooms.get(String(req.params.code));

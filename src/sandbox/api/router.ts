@@ -20,7 +20,7 @@ export function apiRouter(ctx: SandboxContext): Router {
   const patientCall = [requireAccount, token];
 
   router.use(stripJsonSuffix, startLogEntry(ctx));
-  // VSee examples use all three encodings (VSEE_API.md §0); multer().none() rejects file parts.
+  // VSee examples use all three encodings (docs/vsee-contract.md §0); multer().none() rejects file parts.
   router.use(
     express.json({ limit: BODY_LIMIT }),
     express.urlencoded({ extended: true, limit: BODY_LIMIT }),
@@ -43,11 +43,11 @@ export function apiRouter(ctx: SandboxContext): Router {
     ...patientCall,
     addWalkinHandler(state),
   );
-  // VSEE_API.md §6: one revision says /add_econsult, another /visits/add_econsult; both work.
+  // docs/vsee-contract.md §6: one revision says /add_econsult, another /visits/add_econsult; both work.
   for (const path of ['/visits/add_econsult', '/add_econsult']) {
     router.post(path, knobbed('visits/add_econsult', ctx), ...patientCall, addEconsultHandler(state));
   }
-  // VSEE_API.md §7: documented as GET, demonstrated with a POST body; both work.
+  // docs/vsee-contract.md §7: documented as GET, demonstrated with a POST body; both work.
   router.get('/availability', knobbed('availability', ctx), ...patientCall, availabilityHandler(state));
   router.post('/availability', knobbed('availability', ctx), ...patientCall, availabilityHandler(state));
   router.post('/visits', knobbed('visits', ctx), ...patientCall, bookVisitHandler(state));

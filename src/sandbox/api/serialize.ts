@@ -9,7 +9,7 @@ import type {
 } from '../models';
 import type { SandboxState } from '../state';
 
-/** Answers are built here, in VSee's field names and types (VSEE_API.md §2, §4, §7). */
+/** Answers are built here, in VSee's field names and types (docs/vsee-contract.md §2, §4, §7). */
 
 const vseeid = (username: string) => `${SANDBOX_CREDENTIALS.accountCode}+${username}`;
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -99,7 +99,7 @@ const PAYMENT_DESCRIPTION: Record<SandboxVisit['kind'], string> = {
   econsult: 'eConsult',
 };
 
-/** The visit object of VSEE_API.md §4: numeric-string id, 32-hex code, Unix-second strings. */
+/** The visit object of docs/vsee-contract.md §4: numeric-string id, 32-hex code, Unix-second strings. */
 export function visitJson(visit: SandboxVisit, state: SandboxState): Record<string, unknown> {
   const provider = visit.providerId === null ? undefined : state.providers.get(visit.providerId);
   const member = state.users.get(visit.memberId);
@@ -152,7 +152,7 @@ export function visitJson(visit: SandboxVisit, state: SandboxState): Record<stri
   };
 }
 
-/** `data` of `GET /rooms/:code` (VSEE_API.md §7). */
+/** `data` of `GET /rooms/:code` (docs/vsee-contract.md §7). */
 export function roomJson(room: SandboxRoom, providers: SandboxProvider[]): Record<string, unknown> {
   return {
     id: room.id,

@@ -10,7 +10,7 @@ import { userJson } from './serialize';
 const ssoFields = z.object({
   first_name: required,
   last_name: required,
-  // VSEE_API.md §2: 200 member, 400 provider, 600 guest. Absent means member, the portal's only use.
+  // docs/vsee-contract.md §2: 200 member, 400 provider, 600 guest. Absent means member, the portal's only use.
   type: optional.pipe(z.enum(['200', '400', '600']).nullable()),
   code: optional.pipe(z.string().max(128).nullable()),
   dob: optional.pipe(
@@ -28,7 +28,7 @@ export function ssoHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
     const f = parseFields(ssoFields, bodyOf(req.body));
     const type = Number(f.type ?? '200') as UserType;
-    // Guests are one-time users: VSee generates their code (VSEE_API.md §2).
+    // Guests are one-time users: VSee generates their code (docs/vsee-contract.md §2).
     if (type !== 600 && f.code === null) throw new ApiError(400, 'Missing or invalid field: code');
     const { user } = state.upsertUser({
       type,

@@ -15,7 +15,7 @@ const walkinFields = z.object({
   provider_id: optional.pipe(numericId.nullable()),
 });
 
-/** `POST /visits/add_walkin`: an on-demand visit, pending in the waiting room (VSEE_API.md §4). */
+/** `POST /visits/add_walkin`: an on-demand visit, pending in the waiting room (docs/vsee-contract.md §4). */
 export function addWalkinHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
     const f = parseFields(walkinFields, bodyOf(req.body));
@@ -34,7 +34,7 @@ export function addWalkinHandler(state: SandboxState): RequestHandler {
   };
 }
 
-/** `POST /visits/add_econsult` (and `/add_econsult`): unassigned until a provider accepts it (VSEE_API.md §6). */
+/** `POST /visits/add_econsult` (and `/add_econsult`): unassigned until a provider accepts it (docs/vsee-contract.md §6). */
 export function addEconsultHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
     const f = parseFields(walkinFields, bodyOf(req.body));
@@ -51,7 +51,7 @@ export function addEconsultHandler(state: SandboxState): RequestHandler {
   };
 }
 
-/** `GET /visits/:id`: for the visit's own patient or the admin token (VSEE_API.md §8). */
+/** `GET /visits/:id`: for the visit's own patient or the admin token (docs/vsee-contract.md §8). */
 export function getVisitHandler(state: SandboxState): RequestHandler {
   return (req, res) => {
     const caller = callerOf(res);

@@ -7,10 +7,10 @@ import { safeNext } from './safe-next';
 import { currentSession, startSession } from './session';
 import { fullName, visitView } from './view-models';
 
-/** The Start button opens this long before an appointment (VSEE_API.md §9, help centre S19). */
+/** The Start button opens this long before an appointment (docs/vsee-contract.md §9, VSee's help centre). */
 const START_WINDOW_SECONDS = 15 * 60;
 
-/** The patient-facing pages of VSEE_API.md §9, mounted under the clinic prefix. */
+/** The patient-facing pages of docs/vsee-contract.md §9, mounted under the clinic prefix. */
 export function patientRoutes(ctx: SandboxContext): Router {
   const { state } = ctx;
   const router = express.Router();
@@ -23,7 +23,7 @@ export function patientRoutes(ctx: SandboxContext): Router {
     }
     if (found.expired)
       return sendRefusal(ctx, req, res, 401, 'Sign-in failed', 'This sign-in link has expired.');
-    // The browser login is single-use (SECURITY.md L4); API calls may keep the token until it expires.
+    // The browser login is single-use (docs/security.md L4); API calls may keep the token until it expires.
     if (found.record.usedForLoginAt !== null) {
       return sendRefusal(ctx, req, res, 401, 'Sign-in failed', 'This sign-in link was already used.');
     }
@@ -75,7 +75,7 @@ export function patientRoutes(ctx: SandboxContext): Router {
     if (typeof req.query.token !== 'string' || req.query.token !== visit.appointmentToken) {
       return sendRefusal(ctx, req, res, 403, 'Appointment', 'This appointment link is not valid.');
     }
-    // "The link expires when the visit is completed" (VSEE_API.md §9); a cancelled one is closed too.
+    // "The link expires when the visit is completed" (docs/vsee-contract.md §9); a cancelled one is closed too.
     if (!isOpen(visit))
       return sendRefusal(ctx, req, res, 410, 'Appointment', 'This appointment link has expired.');
     const current = currentSession(req, state);

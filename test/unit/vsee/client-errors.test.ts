@@ -155,7 +155,7 @@ describe('VseeClient failures', () => {
     expect(error).toMatchObject({ kind: 'rejected', status: 403, vseeCode: 403 });
   });
 
-  it('when VSee redirects, the client does not follow and fails with bad_response (SECURITY C3)', async () => {
+  it('when VSee redirects, the client does not follow and fails with bad_response (docs/security.md C3)', async () => {
     const error = await ssoFailure({ status: 302, headers: { Location: '/vc/next/api_v3/users/sso' } });
 
     expect(error).toMatchObject({ kind: 'bad_response', status: 302 });

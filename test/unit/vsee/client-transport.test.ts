@@ -117,7 +117,7 @@ describe('VseeClient transport: retries, keep-alive, connect timeout, TLS', () =
 
   const tls = selfSignedCertificate();
   (tls ? it : it.skip)(
-    'rejects a certificate it cannot verify, without sending the request (SECURITY C3)',
+    'rejects a certificate it cannot verify, without sending the request (docs/security.md C3)',
     async () => {
       const untrusted = await startFakeVsee('/api_v3/', tls);
       untrusted.script('POST', 'users/sso', { json: ssoJson() });

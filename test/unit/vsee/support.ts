@@ -1,6 +1,6 @@
 import type { VseeSettings } from '../../../src/config';
 
-// Canary values: a test fails if any of them shows up in an error or a log line (SECURITY L1).
+// Canary values: a test fails if any of them shows up in an error or a log line (docs/security.md L1).
 export const CANARY = {
   apiKey: 'CANARY-apikey-7f3e',
   apiSecret: 'CANARY-apisecret-91ab',
@@ -25,7 +25,7 @@ export function settingsFor(apiUrl: string, overrides: Partial<VseeSettings> = {
   };
 }
 
-/** VSee's visit object as VSEE_API.md §4 shows it (strings for ids and times). */
+/** VSee's visit object as docs/vsee-contract.md §4 shows it (strings for ids and times). */
 export function visitJson(overrides: Record<string, unknown> = {}): { data: Record<string, unknown> } {
   return {
     data: {
@@ -47,7 +47,7 @@ export function visitJson(overrides: Record<string, unknown> = {}): { data: Reco
   };
 }
 
-/** A `POST users/sso` answer (VSEE_API.md §2). */
+/** A `POST users/sso` answer (docs/vsee-contract.md §2). */
 export function ssoJson(token = CANARY.patientToken): unknown {
   return {
     data: {

@@ -62,7 +62,7 @@ describe('VSee browser URLs', () => {
   });
 
   it.each(['', '../admin', '1525/../../x', '//evil.test', '1 2', '%2F', 'a'.repeat(65), 'é', '1\r\nX: y'])(
-    'rejects the id %j with a bad_response VseeError (SECURITY C2)',
+    'rejects the id %j with a bad_response VseeError (docs/security.md C2)',
     (id) => {
       for (const build of [
         () => visitStartPath(id),
