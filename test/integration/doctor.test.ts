@@ -53,8 +53,6 @@ describe('npm run doctor against the sandbox', () => {
       VSEE_ROOM_CODE: sandbox.vsee.roomCode,
       VSEE_ADMIN_TOKEN: SANDBOX_CREDENTIALS.adminToken,
       VSEE_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
-      // Production requires SMTP with local accounts on; the doctor does not send mail.
-      SMTP_URL: 'smtp://127.0.0.1:9',
     };
   });
   afterAll(() => sandbox.close());
