@@ -42,8 +42,18 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
   /** The first slot more than 26 hours away: booked outside both offsets, whatever the time of day. */
   async function bookFirstSlot() {
     const { agent, fields, account } = await patientOf(h);
-    const form = await launchForm(agent, `/appointments/new?tz=${NEW_YORK}`);
-    const slot = slotsOf(form.page.text).find((s) => s.start * 1000 > Date.now() + 26 * 3_600_000)!;
+    // The booking page lists one day's times at a time: walk its days until one is far enough.
+    let form = await launchForm(agent, `/appointments/new?tz=${NEW_YORK}`);
+    const days = [...form.page.text.matchAll(/<a href="([^"]+)" class="day-link"/g)].map((m) =>
+      m[1]!.replace(/&amp;/g, '&'),
+    );
+    const farEnough = (html: string) =>
+      slotsOf(html).find((s) => s.start * 1000 > Date.now() + 26 * 3_600_000);
+    for (const day of days) {
+      if (farEnough(form.page.text)) break;
+      form = await launchForm(agent, day);
+    }
+    const slot = farEnough(form.page.text)!;
     const res = await agent
       .post('/appointments')
       .type('form')
