@@ -1,8 +1,14 @@
 /** True when the runtime knows this IANA time zone name. */
+/** Zones already found valid: building an Intl.DateTimeFormat to check one costs more than the page's own work. */
+const KNOWN_ZONES = new Set<string>();
+
 export function isTimeZone(value: unknown): value is string {
   if (typeof value !== 'string' || value.length === 0 || value.length > 64) return false;
+  if (KNOWN_ZONES.has(value)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
+    // Bounded by the IANA list (a few hundred names): only valid zones are kept.
+    KNOWN_ZONES.add(value);
     return true;
   } catch {
     return false;

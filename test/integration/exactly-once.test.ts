@@ -15,20 +15,13 @@ import {
 } from '../helpers/clinic';
 import { testId } from '../helpers/html';
 import { testConfig } from '../helpers/portal';
+import { until } from '../helpers/waiting';
 
 jest.setTimeout(60_000);
 
 // The harness's VSee client gives up on a call after 1.5 s; the sandbox's latency knob waits, then
 // does the work: VSee creates the visit after the portal has given up ("late create").
 const LATE_MS = 6_000;
-
-async function until(what: () => boolean, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!what()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 function pressWalkin(agent: Agent, form: { _csrf: string; launchKey: string }) {
   return agent.post('/visits/walkin').type('form').send({ _csrf: form._csrf, launch_key: form.launchKey });

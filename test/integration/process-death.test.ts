@@ -1,34 +1,16 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { csrfFrom, sessionCookie } from '../helpers/html';
 import { newPatient } from '../helpers/portal';
+import { freePort, until } from '../helpers/waiting';
 
 jest.setTimeout(90_000);
 
 const ROOT = join(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-async function until(what: () => boolean, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!what()) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('a portal process killed (kill -9) in the middle of a launch, restarted on the same database', () => {
   let sandbox: RunningSandbox;

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import request from 'supertest';
 import { TombstoningRedisStore } from '../../src/portal/redis-session-store';
@@ -8,18 +7,9 @@ import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { capturingLogger } from '../helpers/logs';
 import { buildPortal, newPatient, signUp } from '../helpers/portal';
+import { freePort, until } from '../helpers/waiting';
 
 const REDIS_SERVER = '/usr/bin/redis-server';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 /** Our own redis-server (never the shared one): no persistence, so a restart starts empty. */
 async function startRedis(port: number): Promise<ChildProcess> {
@@ -56,14 +46,6 @@ async function stopRedis(child: ChildProcess): Promise<void> {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGKILL');
   await exited;
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 describe('when Redis goes away (sessions and rate limits in Redis)', () => {

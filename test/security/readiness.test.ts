@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import net from 'node:net';
 import request from 'supertest';
 import { connectRedis, type RedisClient } from '../../src/redis';
 import { createLogger } from '../../src/web/logger';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { buildPortal } from '../helpers/portal';
+import { freePort } from '../helpers/waiting';
 
 // docs/security.md R2: /readyz follows Redis (1 s check timeout), /healthz only the process. A private
 // redis-server is started and killed here, so the shared test Redis is never disturbed.
@@ -13,14 +13,6 @@ const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0;
 if (!hasRedisServer) {
   if (process.env.CI === 'true') throw new Error('redis-server is not installed: under CI=true R2 must run');
   process.stderr.write('\n  ⚠ redis-server not found: skipping the /readyz-with-Redis-down test\n');
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 function startRedisServer(port: number): Promise<ChildProcess> {
