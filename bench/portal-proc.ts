@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     VSEE_ROOM_CODE: vsee.roomCode!,
   });
   const logger = createLogger(config.logLevel);
-  const db = openDb(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const db = openDb(config.databaseUrl, {
+    poolSize: config.databasePoolSize,
+    sqliteSynchronous: config.sqliteSynchronous,
+  });
   await migrateToLatest(db);
   let redis: RedisClient | undefined;
   if (process.env.BENCH_REDIS_URL) redis = await connectRedis(process.env.BENCH_REDIS_URL, logger);

@@ -30,6 +30,8 @@ export interface Config {
   sessionSecretGenerated: boolean;
   databaseUrl: string;
   databasePoolSize: number;
+  /** SQLite only: `normal` syncs the WAL at checkpoints, `full` at every commit (docs/operations.md). */
+  sqliteSynchronous: 'normal' | 'full';
   redisUrl?: string;
   /** Number of proxy hops in front of the portal whose X-Forwarded-* headers are believed. */
   trustProxy: number;
@@ -92,6 +94,7 @@ const schema = z.object({
     .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
     .default('sqlite:./data/portal.db'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  SQLITE_SYNCHRONOUS: z.enum(['normal', 'full']).default('normal'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -278,6 +281,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecretGenerated: secrets.length === 0,
     databaseUrl: e.DATABASE_URL,
     databasePoolSize: e.DATABASE_POOL_SIZE,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     redisUrl: e.REDIS_URL,
     trustProxy: e.TRUST_PROXY,
     sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,

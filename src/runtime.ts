@@ -50,7 +50,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const db = openDb(config.databaseUrl, { poolSize: config.databasePoolSize });
+    const db = openDb(config.databaseUrl, {
+      poolSize: config.databasePoolSize,
+      sqliteSynchronous: config.sqliteSynchronous,
+    });
     closers.push(() => db.destroy());
     await migrateToLatest(db);
 

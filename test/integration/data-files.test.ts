@@ -3,6 +3,7 @@ import { copyFileSync, mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { sql } from 'kysely';
 import { openDb } from '../../src/db/connection';
 import { migrateToLatest } from '../../src/db/migrate';
 
@@ -72,6 +73,49 @@ describe('data that survives', () => {
       await db.destroy();
     }
   }, 60_000);
+
+  it('a committed write survives the portal dying before any checkpoint, with SQLITE_SYNCHRONOUS at its default', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sync-'));
+    const path = join(dir, 'portal.db');
+    // A child process opens the database as the portal does, commits one row and exits at once,
+    // without closing it: the row is only in the WAL file, which the next open must replay.
+    const writer = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { openDb } = require('./src/db/connection');
+         const { migrateToLatest } = require('./src/db/migrate');
+         const db = openDb('sqlite:${path}');
+         migrateToLatest(db)
+           .then(() => db.insertInto('audit_events').values({ at: 'x', account_id: null, action: 'login', outcome: 'failure' }).execute())
+           .then(() => process.exit(0));`,
+      ],
+      { cwd: ROOT, encoding: 'utf8', timeout: 60_000 },
+    );
+    expect(writer.stderr).toBe('');
+    expect(writer.status).toBe(0);
+    expect(auditCount(path)).toBe(1);
+  }, 60_000);
+
+  it.each([
+    [{}, 1],
+    [{ sqliteSynchronous: 'normal' as const }, 1],
+    [{ sqliteSynchronous: 'full' as const }, 2],
+  ])(
+    'SQLite opened with %j syncs at %i (1 = at checkpoints, 2 = at every commit)',
+    async (options, level) => {
+      const path = join(mkdtempSync(join(tmpdir(), 'sync-')), 'portal.db');
+      const db = openDb(`sqlite:${path}`, options);
+      try {
+        const { rows } = await sql<{ synchronous: number }>`pragma synchronous`.execute(db);
+        expect(rows[0]?.synchronous).toBe(level);
+      } finally {
+        await db.destroy();
+      }
+    },
+  );
 
   it('db:backup without a file, or on PostgreSQL, exits 1 and says what to do', () => {
     expect(cli('src/db/backup-cli.ts', [], {}).stderr).toContain('usage: npm run db:backup -- FILE');

@@ -63,6 +63,12 @@ describe('configuration', () => {
     expect(errorOf({ LAUNCH_TAKEOVER_SECONDS: '0' })).toContain('LAUNCH_TAKEOVER_SECONDS');
   });
 
+  it('SQLITE_SYNCHRONOUS: normal by default, full on request, anything else refused by name', () => {
+    expect(loadConfig({}).sqliteSynchronous).toBe('normal');
+    expect(loadConfig({ SQLITE_SYNCHRONOUS: 'full' }).sqliteSynchronous).toBe('full');
+    expect(errorOf({ SQLITE_SYNCHRONOUS: 'off' })).toContain('SQLITE_SYNCHRONOUS');
+  });
+
   it('in production, refuses to start without SESSION_SECRET', () => {
     expect(errorOf({ NODE_ENV: 'production', ...REAL_VSEE })).toContain(
       'SESSION_SECRET: required in production',
