@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentPath = req.path;
     next();
   });
-  app.use(detectLanguage(i18n), pageLocals(db, config.portal, secureCookies));
+  app.use(detectLanguage(i18n, config.portal), pageLocals(db, i18n, config.portal, secureCookies));
   app.use(exposeNotice, exposeIdentity(config));
   const clinicDeps: ClinicDeps = {
     db,

@@ -7,7 +7,7 @@ import { migrateToLatest } from './migrate';
 async function main(): Promise<void> {
   const config = loadDatabaseConfig();
   const logger = createLogger(config.logLevel);
-  const db = openDb(config.databaseUrl, { sqliteSynchronous: config.sqliteSynchronous });
+  const db = openDb(config.databaseUrl);
   try {
     const applied = await migrateToLatest(db);
     logger.info({ applied }, applied.length ? 'migrations applied' : 'database already up to date');

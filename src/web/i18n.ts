@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NextFunction, Request, Response } from 'express';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
-import { handle, LanguageDetector } from 'i18next-http-middleware';
+import { LanguageDetector } from 'i18next-http-middleware';
 import type { Db } from '../db/connection';
 import { setAccountLanguage } from '../portal/accounts';
 import type { Language, PortalSettings } from '../portal-settings';
@@ -11,6 +11,8 @@ import type { Language, PortalSettings } from '../portal-settings';
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
 export const LANGUAGE_COOKIE = 'lang';
 const ONE_YEAR_MS = 365 * 86_400_000;
+/** Where the language comes from, first match wins (`account` is the logged-in patient's choice). */
+const DETECTION_ORDER = ['querystring', 'account', 'cookie', 'header'];
 
 /** Reads one language's translations (nested JSON: `{"nav": {"home": "Home"}}` → key `nav.home`). */
 export function readLocale(language: string): Record<string, unknown> {
@@ -39,7 +41,7 @@ export function createI18n(settings: PortalSettings): I18n {
     // EJS escapes every `<%= t(...) %>`; escaping here too would show `&amp;` to the patient.
     interpolation: { escapeValue: false },
     detection: {
-      order: ['querystring', 'account', 'cookie', 'header'],
+      order: DETECTION_ORDER,
       lookupQuerystring: 'lang',
       lookupCookie: LANGUAGE_COOKIE,
       caches: false,
@@ -48,9 +50,66 @@ export function createI18n(settings: PortalSettings): I18n {
   return instance;
 }
 
-/** Sets `req.t` and `res.locals.t`/`language` for the rest of the request. */
-export function detectLanguage(instance: I18n) {
-  return handle(instance, { ignoreRoutes: ['/static/'] });
+/**
+ * A language's `t` with the answers to plain lookups kept: a page asks for the same few dozen
+ * keys on every request, and i18next resolves each one anew (fallbacks, nesting, formatting).
+ * A call with options (interpolation, plurals) always goes to i18next.
+ */
+function rememberingT(t: TFunction): TFunction {
+  const answers = new Map<string, string>();
+  const lookUp = t as unknown as (...args: unknown[]) => string;
+  return ((key: unknown, ...rest: unknown[]) => {
+    if (rest.length > 0 || typeof key !== 'string') return lookUp(key, ...rest);
+    let answer = answers.get(key);
+    if (answer === undefined) {
+      answer = lookUp(key);
+      answers.set(key, answer);
+    }
+    return answer;
+  }) as unknown as TFunction;
+}
+
+interface LanguageKit {
+  t: TFunction;
+  /** What every layout needs in this language: built once, shared by all its pages. */
+  clinic: ReturnType<typeof clinicLocals>;
+  intlLocale: string;
+}
+
+/**
+ * Sets `req.t`, `req.language`, `res.locals.t`/`language` and `Content-Language` for the rest of
+ * the request. The language is detected by i18next-http-middleware's detector (the order set in
+ * createI18n); the translation functions are built once per language at boot, where the package's
+ * own `handle` clones the whole i18next instance on every request.
+ */
+export function detectLanguage(instance: I18n, settings: PortalSettings) {
+  const detector = instance.services.languageDetector as LanguageDetector;
+  const kits = new Map<string, LanguageKit>(
+    settings.languages.map((language) => {
+      const t = rememberingT(instance.getFixedT(language));
+      return [language, { t, clinic: clinicLocals(settings, t), intlLocale: t('meta.intlLocale') }];
+    }),
+  );
+  const fallback = kits.get(settings.defaultLanguage)!;
+  return (req: Request, res: Response, next: NextFunction): void => {
+    if (req.path.startsWith('/static/')) return next();
+    const detected = detector.detect(req, res, DETECTION_ORDER);
+    const code = Array.isArray(detected) ? detected[0] : detected;
+    // The detector may answer a regional code the patient sent (`es-MX`): we offer the language.
+    const offered =
+      code && !kits.has(code) ? instance.services.languageUtils.getLanguagePartFromCode(code) : code;
+    const language = offered && kits.has(offered) ? offered : settings.defaultLanguage;
+    const kit = kits.get(language) ?? fallback;
+    req.language = language;
+    req.languages = [language];
+    req.t = kit.t;
+    res.locals.t = kit.t;
+    res.locals.language = language;
+    res.locals.intlLocale = kit.intlLocale;
+    res.locals.clinic = kit.clinic;
+    res.setHeader('Content-Language', language);
+    next();
+  };
 }
 
 function clinicLocals(settings: PortalSettings, t: TFunction) {
@@ -59,13 +118,16 @@ function clinicLocals(settings: PortalSettings, t: TFunction) {
 
 /**
  * A `?lang=` choice is remembered in a cookie and, for a logged-in patient, on the account; then
- * the page gets what every layout needs: the clinic's name and number, the language switch, the
- * `<html lang>` and the Intl locale of dates.
+ * the page gets the language switch (the clinic's name and number, the `<html lang>` and the Intl
+ * locale of dates are set by detectLanguage).
  */
-export function pageLocals(db: Db, settings: PortalSettings, secureCookies: boolean) {
+export function pageLocals(db: Db, instance: I18n, settings: PortalSettings, secureCookies: boolean) {
+  const names = new Map(
+    settings.languages.map((code) => [code, instance.getFixedT(code)('meta.languageName')]),
+  );
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const asked = req.query.lang;
-    const language = (req.i18n.resolvedLanguage ?? settings.defaultLanguage) as Language;
+    const language = (req.language ?? settings.defaultLanguage) as Language;
     if (typeof asked === 'string' && asked === language) {
       res.cookie(LANGUAGE_COOKIE, language, {
         maxAge: ONE_YEAR_MS,
@@ -79,12 +141,9 @@ export function pageLocals(db: Db, settings: PortalSettings, secureCookies: bool
         req.user.language = language;
       }
     }
-    res.locals.language = language;
-    res.locals.intlLocale = req.t('meta.intlLocale');
-    res.locals.clinic = clinicLocals(settings, req.t);
     res.locals.languageChoices = settings.languages.map((code) => ({
       code,
-      name: req.i18n.getFixedT(code)('meta.languageName'),
+      name: names.get(code),
       href: `${req.path}?lang=${code}`,
       current: code === language,
     }));
