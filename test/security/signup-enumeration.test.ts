@@ -96,6 +96,7 @@ describe('sign-up does not tell a new address from a registered one (docs/securi
     expect(linkIn(confirmation, '/email/verify/')).toContain('https://portal.example.test/email/verify/');
     const warning = await mailTo(smtp, owner.email, /Someone tried to create/);
     expect(warning.text).toContain('already has one');
+    expect(linkIn(warning, '/password/forgot')).toBe('https://portal.example.test/password/forgot');
     expect(warning.text).not.toContain(owner.password);
   });
 
