@@ -163,8 +163,9 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
         res.redirect(303, '/');
         return;
       }
-      // Only the browser that signed up: a link opened anywhere else (or sent to someone by the
-      // account's owner to log them into it) does not log in.
+      // Only in the browser that signed up. Anywhere else the link does not log in: otherwise
+      // someone could send their own link to a stranger and have the stranger's browser use (and
+      // fill in) the sender's account without noticing.
       const patient =
         req.session.signedUpAccountId === owner.accountId && (await findPatientById(db, owner.accountId));
       if (!patient) {
