@@ -71,6 +71,8 @@ export interface MailSettings {
   requireVerifiedEmail: boolean;
   /** Minutes before an appointment at which a reminder goes out, largest first (empty: none). */
   reminderOffsetsMinutes: number[];
+  /** Outbox rows delivered or given up on are deleted after this many days. */
+  outboxRetentionDays: number;
 }
 
 /** Thrown when the environment is wrong; the message names every bad key. */
@@ -148,6 +150,7 @@ const schema = z.object({
       'must be off or a list like 24h,1h (units m, h, d)',
     )
     .default('24h,1h'),
+  OUTBOX_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   ...portalSettingsShape,
 });
 
@@ -301,6 +304,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       from: e.MAIL_FROM ?? `"Patient Portal" <no-reply@${new URL(publicUrl).hostname}>`,
       requireVerifiedEmail: (e.REQUIRE_VERIFIED_EMAIL ?? (e.SMTP_URL ? 'on' : 'off')) === 'on',
       reminderOffsetsMinutes: reminderOffsets(e.REMINDERS),
+      outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     portal,
   };

@@ -101,6 +101,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
       transport,
       config.mail.from,
       logger.child({ component: 'email' }),
+      { retentionMs: config.mail.outboxRetentionDays * 86_400_000 },
     );
     const reminders = new ReminderScheduler(
       db,

@@ -48,7 +48,8 @@ export function signupAttemptEmail(s: Sender, to: string): EmailMessage {
     greeting: 'Hello,',
     paragraphs: [
       'Someone tried to create a patient portal account with this email address, which already has one. No new account was made.',
-      'If it was you, log in instead. If you forgot your password, you can choose a new one from the login page.',
+      'If it was you, log in instead.',
+      `If you forgot your password, choose a new one here: ${s.publicUrl}/password/forgot`,
     ],
     action: { label: 'Log in', url: `${s.publicUrl}/login` },
     footnotes: ['If it was not you, you need not do anything.'],

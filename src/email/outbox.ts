@@ -96,3 +96,22 @@ export async function markFailed(
     : { ...BLANK_BODIES, attempts, last_error: error, failed_at: now.toISOString() };
   await db.updateTable('outbox').set(update).where('id', '=', id).execute();
 }
+
+/**
+ * Deletes up to `limit` rows that were delivered, or given up on, before `before`; returns how many.
+ * A row still being retried stays however old it is. Bounded, so one pass never holds the table for
+ * long; the sender comes back for the rest.
+ */
+export async function pruneOutbox(db: Db, before: Date, limit: number): Promise<number> {
+  const at = before.toISOString();
+  const finishedLongAgo = db
+    .selectFrom('outbox')
+    .select('id')
+    .where((eb) =>
+      eb.or([eb('sent_at', '<', at), eb.and([eb('sent_at', 'is', null), eb('failed_at', '<', at)])]),
+    )
+    .orderBy('id')
+    .limit(limit);
+  const result = await db.deleteFrom('outbox').where('id', 'in', finishedLongAgo).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection';
 import type { Logger } from '../web/logger';
-import { claimDueEmails, markFailed, markSent } from './outbox';
+import { claimDueEmails, markFailed, markSent, pruneOutbox } from './outbox';
 import type { MailTransport } from './transport';
 
 export interface SenderOptions {
@@ -12,6 +12,12 @@ export interface SenderOptions {
   /** After this many failed attempts a message is given up on (and logged as such). */
   maxAttempts?: number;
   batchSize?: number;
+  /** Rows delivered or given up on longer ago than this are deleted (OUTBOX_RETENTION_DAYS). */
+  retentionMs?: number;
+  /** At most this many rows are deleted per pass. */
+  pruneBatch?: number;
+  /** How often old rows are looked for; sooner while the last look found a full batch. */
+  pruneEveryMs?: number;
 }
 
 const DEFAULTS: Required<SenderOptions> = {
@@ -20,6 +26,9 @@ const DEFAULTS: Required<SenderOptions> = {
   maxBackoffMs: 3_600_000,
   maxAttempts: 8,
   batchSize: 10,
+  retentionMs: 30 * 86_400_000,
+  pruneBatch: 500,
+  pruneEveryMs: 10 * 60_000,
 };
 
 /** An SMTP code or error name: never the server's text, which may quote the message or address. */
@@ -38,6 +47,10 @@ export class OutboxSender {
   private readonly options: Required<SenderOptions>;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  /** When old rows were last looked for (0: never, so the first pass looks). */
+  private lastPruneAt = 0;
+  /** The last look deleted a full batch: there is more, so the next pass looks again. */
+  private pruneBacklog = false;
 
   constructor(
     private readonly db: Db,
@@ -95,6 +108,30 @@ export class OutboxSender {
       }
     } catch (error) {
       this.logger.error({ error: errorCode(error) }, 'email outbox pass failed');
+    }
+    await this.pruneIfDue();
+  }
+
+  /**
+   * Deletes rows finished longer ago than the retention, at most `pruneBatch` per pass: without it the
+   * outbox grows by a row per email forever. Several instances may prune at once; a row deleted twice
+   * is simply not there the second time.
+   */
+  private async pruneIfDue(): Promise<void> {
+    const now = Date.now();
+    if (!this.pruneBacklog && now - this.lastPruneAt < this.options.pruneEveryMs) return;
+    this.lastPruneAt = now;
+    try {
+      const deleted = await pruneOutbox(
+        this.db,
+        new Date(now - this.options.retentionMs),
+        this.options.pruneBatch,
+      );
+      this.pruneBacklog = deleted >= this.options.pruneBatch;
+      if (deleted > 0) this.logger.info({ deleted }, 'old outbox rows deleted');
+    } catch (error) {
+      this.pruneBacklog = false;
+      this.logger.warn({ error: errorCode(error) }, 'could not delete old outbox rows');
     }
   }
 }

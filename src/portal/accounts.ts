@@ -60,7 +60,11 @@ export function toPatient(row: Account, subject?: string | null): Patient {
   };
 }
 
-/** Creates an account; throws EmailTakenError when the email already has one. */
+/**
+ * Creates an account; throws EmailTakenError when the email already has one. The password is hashed
+ * before the address is tried, so a taken address costs the same time as a new one (sign-up must not
+ * tell them apart).
+ */
 export async function createAccount(db: Db, profile: Profile, password: string): Promise<Patient> {
   const now = new Date().toISOString();
   const passwordHash = await hashPassword(password);

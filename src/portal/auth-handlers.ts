@@ -83,10 +83,20 @@ export function authHandlers(
           ...auditContext(req),
         });
         await sendVerificationEmail(db, mailer, patient);
-        loginAndRedirect(req, res, next, patient);
+        if (!mailer.requireVerifiedEmail) {
+          // Without verification the clinic accepts that sign-up tells a new address from a taken one
+          // (logged in here, "check your email" there): README, docs/security.md A2.
+          loginAndRedirect(req, res, next, patient);
+          return;
+        }
+        // Logged in only by the emailed link, and only in this browser (email-handlers.ts `verify`).
+        req.session.signedUpAccountId = patient.id;
+        res.redirect(303, '/signup/sent');
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
         // The page does not say the address is taken; its owner hears about it by email instead.
+        // createAccount hashed the password before finding the address taken, so this answer
+        // costs the same argon2 time as a new account's.
         await mailer.queue(signupAttemptEmail(mailer.sender, normalizeEmail(email)), 'signup_attempt');
         res.redirect(303, '/signup/sent');
       }

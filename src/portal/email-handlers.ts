@@ -6,8 +6,9 @@ import { passwordResetEmail, verifyEmail } from '../email/messages';
 import type { Logger } from '../web/logger';
 import { parseForm } from '../web/forms';
 import type { RateLimits } from '../web/rate-limits';
+import { safeReturnTo } from '../web/return-to';
 import { findAccountByEmail, findAccountById, markEmailVerified, setNewPassword } from './account-email';
-import type { Patient } from './accounts';
+import { findPatientById, type Patient } from './accounts';
 import {
   consumeEmailToken,
   issueEmailToken,
@@ -135,7 +136,13 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
       });
     },
 
-    async verify(req: Request, res: Response): Promise<void> {
+    /**
+     * Confirms the address, then: the same account logged in here goes on to its dashboard; a
+     * logged-out browser is logged in (fresh session, safe returnTo kept) only if it is the browser
+     * that signed this account up; any other browser is told to log in. A browser logged in as
+     * another account stays logged in as that one: nothing switches accounts behind the patient's back.
+     */
+    async verify(req: Request, res: Response, next: NextFunction): Promise<void> {
       const owner = await consumeEmailToken(db, tokenOf(req), 'verify');
       if (!owner || !(await markEmailVerified(db, owner.accountId, owner.email))) {
         res.status(410).render('email/verify-invalid', { title: 'links.invalidTitle' });
@@ -147,7 +154,36 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
         outcome: 'success',
         ...auditContext(req),
       });
-      res.render('email/verified', { title: 'verifyEmail.verifiedTitle' });
+      if (req.user) {
+        if (req.user.id !== owner.accountId) {
+          res.render('email/verified', { title: 'verifyEmail.verifiedTitle', otherAccount: true });
+          return;
+        }
+        req.session.notice = 'verifyEmail.verifiedNotice';
+        res.redirect(303, '/');
+        return;
+      }
+      // Only in the browser that signed up. Anywhere else the link does not log in: otherwise
+      // someone could send their own link to a stranger and have the stranger's browser use (and
+      // fill in) the sender's account without noticing.
+      const patient =
+        req.session.signedUpAccountId === owner.accountId && (await findPatientById(db, owner.accountId));
+      if (!patient) {
+        res.render('email/verified', { title: 'verifyEmail.verifiedTitle', logIn: true });
+        return;
+      }
+      const returnTo = safeReturnTo(req.session.returnTo);
+      req.login(patient, (err) => {
+        if (err) return next(err);
+        req.session.loggedInAt = Date.now();
+        req.session.notice = 'verifyEmail.verifiedNotice';
+        recordAudit(db, {
+          accountId: patient.id,
+          action: 'login',
+          outcome: 'success',
+          ...auditContext(req),
+        }).then(() => res.redirect(303, returnTo ?? '/'), next);
+      });
     },
 
     async resend(req: Request, res: Response): Promise<void> {

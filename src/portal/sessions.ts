@@ -9,6 +9,11 @@ declare module 'express-session' {
     returnTo?: string;
     /** A one-shot message for the next page ("Your profile was saved"). */
     notice?: string;
+    /**
+     * The account this browser just signed up (verification on): its emailed link logs in here and
+     * nowhere else, so a link someone else forwards cannot log a browser into their account.
+     */
+    signedUpAccountId?: number;
   }
 }
 

@@ -10,7 +10,9 @@ import { createLogger, type Logger } from '../../src/web/logger';
 import type { ReadinessCheck } from '../../src/web/health';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../../src/web/rate-limits';
 import { VseeClient } from '../../src/vsee';
+import { normalizeEmail } from '../../src/portal/accounts';
 import { csrfFrom } from './html';
+import { linkIn, mailTo, type TestSmtp } from './smtp';
 
 /** A config for tests: development defaults plus the given environment keys. */
 export function testConfig(env: Record<string, string> = {}): Config {
@@ -94,13 +96,32 @@ export async function csrfOf(agent: Agent, path: string): Promise<string> {
   return csrfFrom(page.text);
 }
 
-/** Signs a patient up through the real form; returns the response (303 to / on success). */
+/**
+ * Signs a patient up through the real form; returns the response: 303 to / (logged in) on success
+ * with email verification off, 303 to /signup/sent with it on (see signUpAndConfirm).
+ */
 export async function signUp(agent: Agent, fields: PatientFields) {
   const _csrf = await csrfOf(agent, '/signup');
   return agent
     .post('/signup')
     .type('form')
     .send({ ...fields, _csrf });
+}
+
+/**
+ * Signs up with email verification on: the form answers "check your email", and the link in the
+ * email, opened in the same browser, logs the patient in. Returns the response to the link (303 to /).
+ */
+export async function signUpAndConfirm(agent: Agent, fields: PatientFields, smtp: TestSmtp) {
+  const res = await signUp(agent, fields);
+  if (res.status !== 303 || res.headers.location !== '/signup/sent') {
+    throw new Error(`sign-up answered ${res.status} ${res.headers.location ?? ''}`);
+  }
+  const link = linkIn(
+    await mailTo(smtp, normalizeEmail(fields.email), /Confirm your email/),
+    '/email/verify/',
+  );
+  return agent.get(new URL(link).pathname);
 }
 
 /** Logs in through the real form. */

@@ -68,3 +68,16 @@ export function linkIn(mail: ParsedMail, prefix: string): string {
   if (!match) throw new Error(`no ${prefix} link in "${mail.subject}"`);
   return match[0];
 }
+
+/** The first message to `address` whose subject matches, waiting for it to arrive (15 s at most). */
+export async function mailTo(smtp: TestSmtp, address: string, subject: RegExp): Promise<ParsedMail> {
+  const until = Date.now() + 15_000;
+  for (;;) {
+    const found = smtp.received.find(
+      (m) => m.to && JSON.stringify(m.to).includes(address) && subject.test(m.subject ?? ''),
+    );
+    if (found) return found;
+    if (Date.now() > until) throw new Error(`no email "${subject}" to ${address}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

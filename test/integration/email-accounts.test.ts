@@ -3,8 +3,16 @@ import { OutboxSender } from '../../src/email/sender';
 import { smtpTransport } from '../../src/email/transport';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { capturingLogger } from '../helpers/logs';
-import { buildPortal, csrfOf, logIn, newPatient, signUp, testConfig } from '../helpers/portal';
-import { linkIn, startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import {
+  buildPortal,
+  csrfOf,
+  logIn,
+  newPatient,
+  signUp,
+  signUpAndConfirm,
+  testConfig,
+} from '../helpers/portal';
+import { linkIn, mailTo as mailToHelper, startTestSmtp, type TestSmtp } from '../helpers/smtp';
 
 jest.setTimeout(60_000);
 
@@ -36,27 +44,28 @@ describe('email for accounts: reset, verification, sign-up (real SMTP server)', 
   });
 
   const path = (link: string) => new URL(link).pathname;
-  const mailTo = async (address: string, subject: RegExp) => {
-    const until = Date.now() + 15_000;
-    for (;;) {
-      const found = smtp.received.find(
-        (m) => m.to && JSON.stringify(m.to).includes(address) && subject.test(m.subject ?? ''),
-      );
-      if (found) return found;
-      if (Date.now() > until) throw new Error(`no email "${subject}" to ${address}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
+  const mailTo = (address: string, subject: RegExp) => mailToHelper(smtp, address, subject);
 
+  /** A patient who signed up and opened the emailed link: logged in, address confirmed. */
   async function registered(overrides = {}) {
     const fields = newPatient({ password: CANARY_PASSWORD, ...overrides });
     const agent = request.agent(app);
-    expect((await signUp(agent, fields)).status).toBe(303);
+    const opened = await signUpAndConfirm(agent, fields, smtp);
+    expect(opened.status).toBe(303);
+    return { fields, agent };
+  }
+
+  /** A patient who signed up but logged in with the password instead of opening the link. */
+  async function registeredUnconfirmed() {
+    const fields = newPatient({ password: CANARY_PASSWORD });
+    expect((await signUp(request.agent(app), fields)).headers.location).toBe('/signup/sent');
+    const agent = request.agent(app);
+    expect((await logIn(agent, fields.email, CANARY_PASSWORD)).status).toBe(303);
     return { fields, agent };
   }
 
   it('a reset link sets a new password, ends the other sessions, works once, and the login page links to it', async () => {
-    const { fields, agent: otherDevice } = await registered();
+    const { fields, agent: otherDevice } = await registeredUnconfirmed();
     expect((await otherDevice.get('/profile')).status).toBe(200);
     expect((await request(app).get('/login')).text).toContain('href="/password/forgot"');
 
@@ -181,8 +190,8 @@ describe('email for accounts: reset, verification, sign-up (real SMTP server)', 
     }
   });
 
-  it('after sign-up, a verification link confirms the address; until then no VSee call is made', async () => {
-    const { fields, agent } = await registered();
+  it('until the address is confirmed no VSee call is made; the link sent again confirms it', async () => {
+    const { fields, agent } = await registeredUnconfirmed();
     const dashboard = await agent.get('/');
     expect(dashboard.text).toContain('data-testid="verify-email-notice"');
 
@@ -193,15 +202,24 @@ describe('email for accounts: reset, verification, sign-up (real SMTP server)', 
     expect(blocked.text).toContain('Please confirm your email address first');
     expect(blocked.text).toContain('Send the link again');
 
+    const before = smtp.received.length;
     const resend = await agent.post('/email/verify/resend').type('form').send({ _csrf });
     expect(resend.status).toBe(303);
-    await mailTo(fields.email, /Confirm your email/);
-    const link = linkIn(await mailTo(fields.email, /Confirm your email/), '/email/verify/');
-    const opened = await agent.get(path(link));
-    expect(opened.status).toBe(200);
-    expect(opened.text).toContain('Your email address is confirmed');
-    expect((await agent.get('/')).text).not.toContain('data-testid="verify-email-notice"');
-    expect((await request(app).get(path(link))).status).toBe(410);
+    await smtp.waitFor(before + 1);
+    const links = smtp.received
+      .filter(
+        (m) => JSON.stringify(m.to).includes(fields.email) && /Confirm your email/.test(m.subject ?? ''),
+      )
+      .map((m) => path(linkIn(m, '/email/verify/')));
+    expect(links).toHaveLength(2);
+    // The link sent again, opened while logged in to this account: on to the dashboard, confirmed.
+    const opened = await agent.get(links[1]!);
+    expect(opened.status).toBe(303);
+    expect(opened.headers.location).toBe('/');
+    const confirmed = await agent.get('/');
+    expect(confirmed.text).toContain('Your email address is confirmed');
+    expect(confirmed.text).not.toContain('data-testid="verify-email-notice"');
+    expect((await request(app).get(links[1]!)).status).toBe(410);
   });
 
   it('a sign-up with a registered email does not say so; the owner gets an email instead', async () => {
@@ -229,7 +247,7 @@ describe('email for accounts: reset, verification, sign-up (real SMTP server)', 
     expect(saved.status).toBe(303);
     await mailTo(fields.email, /was changed/);
     const link = linkIn(await mailTo(newEmail, /Confirm your email/), '/email/verify/');
-    expect((await agent.get(path(link))).status).toBe(200);
+    expect((await agent.get(path(link))).status).toBe(303);
     const row = await testDb.db
       .selectFrom('accounts')
       .select('email_verified_at')

@@ -22,6 +22,8 @@ describe.each(testDbKinds())('sign-up (%s)', (kind) => {
       ).n,
     );
 
+  // No SMTP_URL here, so email verification is off: a new account is logged in at once. With it on,
+  // sign-up answers "check your email" (test/integration/signup-verification.test.ts).
   it('when the form is valid, creates the account, logs the patient in and greets them on the dashboard', async () => {
     const agent = request.agent(app);
     const fields = newPatient({

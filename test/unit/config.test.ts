@@ -107,6 +107,7 @@ describe('configuration', () => {
     ['REQUIRE_VERIFIED_EMAIL', 'yes'],
     ['REMINDERS', '24 hours'],
     ['REMINDERS', '1h,,2h'],
+    ['OUTBOX_RETENTION_DAYS', '0'],
   ])('when %s=%s, refuses with a message naming the key', (key, value) => {
     expect(errorOf({ [key]: value })).toContain(key);
   });
@@ -117,6 +118,7 @@ describe('configuration', () => {
       from: '"Patient Portal" <no-reply@localhost>',
       requireVerifiedEmail: false,
       reminderOffsetsMinutes: [1440, 60],
+      outboxRetentionDays: 30,
     });
     const withSmtp = loadConfig({ SMTP_URL: 'smtp://mail.test:25', REMINDERS: '30m, 2d,1h,30m' }).mail;
     expect(withSmtp.requireVerifiedEmail).toBe(true);
@@ -125,6 +127,7 @@ describe('configuration', () => {
       loadConfig({ SMTP_URL: 'smtp://mail.test', REQUIRE_VERIFIED_EMAIL: 'off' }).mail.requireVerifiedEmail,
     ).toBe(false);
     expect(loadConfig({ REMINDERS: 'off' }).mail.reminderOffsetsMinutes).toEqual([]);
+    expect(loadConfig({ OUTBOX_RETENTION_DAYS: '90' }).mail.outboxRetentionDays).toBe(90);
   });
 
   it('when only some VSEE_* keys are given, names each missing one', () => {
