@@ -8,6 +8,7 @@ import { safeReturnTo } from '../web/return-to';
 import type { Mailer } from '../email/mailer';
 import { signupAttemptEmail } from '../email/messages';
 import { createAccount, EmailTakenError, normalizeEmail, type Patient } from './accounts';
+import { findAccountByEmail } from './account-email';
 import { sendVerificationEmail } from './email-handlers';
 import { loginSchema, signupSchema } from './forms';
 import { personalDetailsProblem } from './password-policy';
@@ -82,12 +83,15 @@ export function authHandlers(
           outcome: 'success',
           ...auditContext(req),
         });
-        await sendVerificationEmail(db, mailer, patient);
+        await sendVerificationEmail(db, mailer, patient, res.locals.language as string | undefined);
         loginAndRedirect(req, res, next, patient);
       } catch (error) {
         if (!(error instanceof EmailTakenError)) throw error;
         // The page does not say the address is taken; its owner hears about it by email instead.
-        await mailer.queue(signupAttemptEmail(mailer.sender, normalizeEmail(email)), 'signup_attempt');
+        // To the address's owner, in their account's language if they chose one, else this page's.
+        const owner = await findAccountByEmail(db, email);
+        const words = mailer.languages.pick(owner?.language, res.locals.language as string | undefined);
+        await mailer.queue(signupAttemptEmail(mailer.sender, words, normalizeEmail(email)), 'signup_attempt');
         res.redirect(303, '/signup/sent');
       }
     },
