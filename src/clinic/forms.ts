@@ -25,6 +25,8 @@ export const appointmentSchema = z.object({
   slot: z.string({ error: 'form.slotMissing' }).regex(SLOT_VALUE, 'form.slotMissing'),
   reason: optionalText(500, REASON),
   tz: z.string().max(64).optional(),
+  /** The visit type (the room's consultation id); checked against the room's list by the handler. */
+  type: z.string().max(64).optional(),
 });
 
 export const econsultSchema = z.object({

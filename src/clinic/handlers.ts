@@ -16,6 +16,7 @@ import { inviteSomeone } from './flows/invite';
 import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
 import { findVisitFresh, listVisitsFresh, settleForPage } from './flows/refresh-statuses';
 import { SlotCache } from './slot-cache';
+import { chooseType, VisitTypes } from './visit-types';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
 import type { AppointmentMail } from '../email/appointment-mail';
 import type { ClinicZone } from './clinic-zone';
@@ -108,6 +109,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
   });
 
   const slotCache = new SlotCache();
+  const visitTypes = new VisitTypes(deps.vsee);
   const mail = portal.mail;
 
   async function renderDashboard(req: Request, res: Response, status: number, locals: object = {}) {
@@ -121,25 +123,54 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
     });
   }
 
+  /**
+   * The booking page. When the room offers several visit types, the patient chooses one first (no
+   * SSO and no availability call until then); an empty or unknown type asks again, with 400.
+   */
   async function renderSlots(
     req: Request,
     res: Response,
     status: number,
     locals: Record<string, unknown> = {},
   ) {
-    const { slots } = await slotCache.get(req.user!.id, () => listOpenSlots(deps, contextOf(req)));
-    const values = (locals.values ?? {}) as { slot?: string; tz?: string };
+    const values = (locals.values ?? {}) as { slot?: string; tz?: string; type?: string };
+    // The type form says it was sent (`step=type`), so sending it with no type chosen is an error.
+    const sentEmpty = query(req, 'step') === 'type' ? '' : undefined;
+    const choice = chooseType(await visitTypes.list(), query(req, 'type') ?? values.type ?? sentEmpty);
+    if (choice.step === 'ask') {
+      const clock = await clockOf(req, res, query(req, 'tz') ?? values.tz, false);
+      res.status(choice.problem ? 400 : status).render('clinic/appointment-new', {
+        title: 'schedule.title',
+        typeChoice: { types: choice.types },
+        timeZone: clock.timeZone,
+        zoneLabel: zoneName(Math.floor(Date.now() / 1000), clock.timeZone, clock.locale),
+        values: {},
+        errors: choice.problem ? { type: choice.problem } : {},
+      });
+      return;
+    }
+    const type = choice.step === 'chosen' ? choice.type : undefined;
+    const { slots } = await slotCache.get(req.user!.id, type?.id ?? '', () =>
+      listOpenSlots(deps, contextOf(req), type?.id),
+    );
     const clock = await clockOf(req, res, query(req, 'tz') ?? values.tz);
     // No slot that starts sooner than the lead time: the clinic needs time to prepare.
     const earliest = Math.floor(Date.now() / 1000) + portal.settings.bookingLeadMinutes * 60;
     const booking = bookingPage(
       slots.filter((s) => s.start >= earliest),
       clock,
-      { provider: query(req, 'provider'), day: query(req, 'day'), selected: values.slot, tz: clock.timeZone },
+      {
+        provider: query(req, 'provider'),
+        day: query(req, 'day'),
+        selected: values.slot,
+        tz: clock.timeZone,
+        type: type?.id,
+      },
     );
     res.status(status).render('clinic/appointment-new', {
       title: 'schedule.title',
       booking,
+      visitType: type,
       timeZone: clock.timeZone,
       zoneLabel: zoneName(Math.floor(Date.now() / 1000), clock.timeZone, clock.locale),
       launchKey: randomUUID(),
@@ -235,6 +266,12 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
     async bookAppointment(req: Request, res: Response): Promise<void> {
       const form = parseForm(appointmentSchema, req.body);
       if (!form.ok) return renderSlots(req, res, 400, { errors: form.errors, values: form.values });
+      // A type the room does not offer (edited since, or made up) books nothing: the page asks
+      // again for the type, with 400, before any VSee call.
+      const typeChoice = chooseType(await visitTypes.list(), form.data.type ?? '');
+      if (typeChoice.step === 'ask') {
+        return renderSlots(req, res, 400, { values: { ...form.data, type: form.data.type ?? '' } });
+      }
       const [, start, end, providerId] = SLOT_VALUE.exec(form.data.slot)!;
       const timezone = isTimeZone(form.data.tz) ? form.data.tz : req.session.timezone;
       if (timezone) req.session.timezone = timezone;
@@ -247,7 +284,10 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
             timezone,
           });
           slotCache.forget(req.user!.id);
-          await mail.booked(req.user!.id, record.id, timezone);
+          await mail.booked(req.user!.id, record.id, timezone, {
+            requestLanguage: res.locals.language as string | undefined,
+            visitType: typeChoice.step === 'chosen' ? typeChoice.type.description : undefined,
+          });
           res.redirect(303, `/appointments/${record.id}`);
         });
       } catch (error) {
@@ -256,7 +296,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
         await renderSlots(req, res, 409, {
           slotTaken: true,
           errors: { slot: 'form.slotTaken' },
-          values: { reason: form.data.reason ?? '' },
+          values: { reason: form.data.reason ?? '', type: form.data.type },
         });
       }
     },
@@ -290,16 +330,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
 
     async appointmentCalendar(req: Request, res: Response): Promise<void> {
       const record = await findAppointment(deps, contextOf(req), visitId(req));
-      const clinic = String((res.locals.clinic as { displayName: string }).displayName);
-      const body = await mail.calendarFor(req.user!.id, record.id, {
-        language: String(res.locals.language ?? 'en'),
-        summary: req.t('appointment.calendarSummary', { clinic }),
-        description: (provider, url) =>
-          req.t('appointment.calendarDescription', {
-            provider: provider ?? req.t('appointment.anyProvider'),
-            url,
-          }),
-      });
+      const body = await mail.calendarFor(req.user!.id, record.id, res.locals.language as string | undefined);
       res.type('text/calendar').attachment('appointment.ics').send(body);
     },
 

@@ -164,7 +164,7 @@ export function slotValue(slot: Slot): string {
 export function bookingPage(
   allSlots: Slot[],
   clock: Clock,
-  choice: { provider?: string; day?: string; selected?: string; tz: string },
+  choice: { provider?: string; day?: string; selected?: string; tz: string; type?: string },
 ): BookingPage {
   const providerNames = new Map<string, string | undefined>();
   for (const s of allSlots)
@@ -185,6 +185,7 @@ export function bookingPage(
   const query = (day: string) => {
     const params = new URLSearchParams({ day, tz: choice.tz });
     if (provider) params.set('provider', provider);
+    if (choice.type) params.set('type', choice.type);
     return `/appointments/new?${params.toString()}`;
   };
   const daySlots = (currentKey && byDay.get(currentKey)) || [];

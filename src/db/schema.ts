@@ -24,7 +24,7 @@ export interface AccountsTable {
   reminders_enabled: Generated<number>;
   /** The IANA zone of the patient's last booking, for the times written in emails. */
   time_zone: Generated<string | null>;
-  /** The language the patient chose (`?lang=`); null: the browser's. */
+  /** The language the patient chose (`?lang=`), else the one they signed up in; null: the browser's. */
   language: Generated<string | null>;
   created_at: string;
   updated_at: string;

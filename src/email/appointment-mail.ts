@@ -1,7 +1,8 @@
 import type { Db } from '../db/connection';
 import type { Visit } from '../db/schema';
 import { calendarFile } from '../clinic/ics';
-import { dateTimeLabel, isTimeZone, zoneName } from '../clinic/time-zones';
+import { isTimeZone, momentLabel } from '../clinic/time-zones';
+import type { EmailWords } from './email-language';
 import type { Mailer } from './mailer';
 import { type AppointmentDetails, appointmentConfirmationEmail } from './messages';
 
@@ -10,36 +11,30 @@ export const CLOSED_STATUSES = ['cancelled', 'completed', 'failed'] as const;
 
 const DEFAULT_LENGTH_SECONDS = 15 * 60;
 
-/** "Tuesday 1 December 2026, 09:30 CET" in the patient's zone (UTC when none is known). */
-export function appointmentDetails(visit: Visit, timeZone: string | null): AppointmentDetails {
+/**
+ * "Tuesday, December 1, 2026, 9:30 AM EST" (or "martes, 1 de diciembre de 2026, 9:30 a.m. EST") in
+ * the patient's zone (UTC when none is known) and the email's language, as the pages show it.
+ */
+export function appointmentDetails(visit: Visit, timeZone: string | null, w: EmailWords): AppointmentDetails {
   const zone = isTimeZone(timeZone) ? timeZone : 'UTC';
-  const start = visit.starts_at ?? 0;
   return {
     visitId: visit.id,
-    when: `${dateTimeLabel(start, zone)} ${zoneName(start, zone)}`,
-    provider: visit.provider_name ?? 'a clinic provider',
+    when: momentLabel(visit.starts_at ?? 0, zone, w.locale),
+    provider: visit.provider_name ?? w.t('appointment.anyProvider'),
   };
 }
 
-/** The calendar file's words in the patient's language (the emails' file is in English). */
-export interface CalendarWords {
-  /** BCP 47 tag, e.g. `es`. */
-  language: string;
-  summary: string;
-  /** The description, given the provider's name (or undefined) and the appointment's page. */
-  description(provider: string | null, url: string): string;
-}
-
 /**
- * The appointment's calendar file. The UID joins the row id, its creation time and the portal's
- * host, so it is unique across portals and a database rebuilt from scratch; the URL is the portal's
- * page (the patient opens the visit from there, which mints a fresh token on click).
+ * The appointment's calendar file, its summary and description in the email's (or page's)
+ * language. The UID joins the row id, its creation time and the portal's host, so it is unique
+ * across portals and a database rebuilt from scratch; the URL is the portal's page (the patient
+ * opens the visit from there, which mints a fresh token on click).
  */
 export function appointmentCalendar(
   visit: Visit,
   publicUrl: string,
+  w: EmailWords,
   alarmMinutes?: number,
-  words?: CalendarWords,
 ): string {
   const start = visit.starts_at ?? 0;
   const created = visit.created_at.replace(/[^0-9]/g, '').slice(0, 14);
@@ -48,11 +43,12 @@ export function appointmentCalendar(
     uid: `appointment-${visit.id}-${created}@${new URL(publicUrl).host}`,
     start,
     end: visit.ends_at ?? start + DEFAULT_LENGTH_SECONDS,
-    summary: words?.summary ?? 'Video appointment with the clinic',
-    description:
-      words?.description(visit.provider_name, url) ??
-      `With ${visit.provider_name ?? 'a clinic provider'}. Open it from the patient portal: ${url}`,
-    language: words?.language,
+    summary: w.t('appointment.calendarSummary', { clinic: w.clinicName }),
+    description: w.t('appointment.calendarDescription', {
+      provider: visit.provider_name ?? w.t('appointment.anyProvider'),
+      url,
+    }),
+    language: w.language,
     url,
     alarmMinutes,
     cancelled: (CLOSED_STATUSES as readonly string[]).includes(visit.status) && visit.status !== 'completed',
@@ -66,17 +62,34 @@ export class AppointmentMail {
     private readonly mailer: Mailer,
   ) {}
 
-  /** The calendar file of the patient's appointment `visitId` (undefined if it is not theirs). */
-  async calendarFor(accountId: number, visitId: number, words?: CalendarWords): Promise<string | undefined> {
+  /**
+   * The calendar file of the patient's appointment `visitId` (undefined if it is not theirs), in
+   * `language` (the page's) when the portal offers it.
+   */
+  async calendarFor(
+    accountId: number,
+    visitId: number,
+    language: string | undefined,
+  ): Promise<string | undefined> {
     const visit = await this.findVisit(accountId, visitId);
-    return visit && appointmentCalendar(visit, this.mailer.sender.publicUrl, this.alarmMinutes(), words);
+    const words = this.mailer.languages.pick(language);
+    return visit && appointmentCalendar(visit, this.mailer.sender.publicUrl, words, this.alarmMinutes());
   }
 
-  /** Called by the booking handler once the appointment exists; never throws. */
-  async booked(accountId: number, visitId: number, timeZone: string | undefined): Promise<void> {
+  /**
+   * Called by the booking handler once the appointment exists; never throws. The email speaks the
+   * account's language when the patient chose one, else `requestLanguage` (the booking page's), and
+   * names the visit type the patient chose, if the clinic offers several.
+   */
+  async booked(
+    accountId: number,
+    visitId: number,
+    timeZone: string | undefined,
+    about: { requestLanguage?: string; visitType?: string } = {},
+  ): Promise<void> {
     const account = await this.db
       .selectFrom('accounts')
-      .select(['email', 'first_name', 'time_zone'])
+      .select(['email', 'first_name', 'time_zone', 'language'])
       .where('id', '=', accountId)
       .executeTakeFirst()
       .catch(() => undefined);
@@ -91,12 +104,14 @@ export class AppointmentMail {
         .execute()
         .catch(() => undefined);
     }
+    const words = this.mailer.languages.pick(account.language, about.requestLanguage);
     const message = appointmentConfirmationEmail(
       this.mailer.sender,
+      words,
       account.email,
       account.first_name,
-      appointmentDetails(visit, zone),
-      appointmentCalendar(visit, this.mailer.sender.publicUrl, this.alarmMinutes()),
+      { ...appointmentDetails(visit, zone, words), visitType: about.visitType },
+      appointmentCalendar(visit, this.mailer.sender.publicUrl, words, this.alarmMinutes()),
     );
     await this.mailer.queue(message, 'appointment_confirmation');
   }

@@ -1,9 +1,9 @@
-import type { Config } from '../config';
+import type { PortalSettings } from '../portal-settings';
 
-/** The product's name, shown until the clinic names itself. */
-export const PRODUCT_NAME = 'Patient Portal';
-
-/** The name emails sign with: the clinic's own (CLINIC_NAME) when configured, else the product's. */
-export function clinicName(config: Config): string {
-  return config.portal.clinic.name?.trim() || PRODUCT_NAME;
+/**
+ * The name emails sign with: the clinic's own (CLINIC_NAME) when configured, else `genericName`,
+ * the product's name in the email's language (`brand.genericName`).
+ */
+export function clinicName(settings: PortalSettings, genericName: string): string {
+  return settings.clinic.name?.trim() || genericName;
 }

@@ -17,6 +17,8 @@ export interface EmailContent {
   greeting: string;
   paragraphs: string[];
   action?: { label: string; url: string };
+  /** Leads the button's address in the HTML part ("Or copy this address into your browser:"). */
+  copyLinkHint: string;
   /** Small print under the button (e.g. "This link works once, for 30 minutes"). */
   footnotes?: string[];
   calendar?: string;
@@ -50,7 +52,7 @@ export function composeEmail(content: EmailContent): EmailMessage {
     ...(action
       ? [
           `<p><a href="${escapeHtml(action.url)}" style="display:inline-block;padding:.6em 1.2em;background:#1d4ed8;color:#fff;text-decoration:none;border-radius:4px">${escapeHtml(action.label)}</a></p>`,
-          `<p style="font-size:.9em">Or copy this address into your browser: ${escapeHtml(action.url)}</p>`,
+          `<p style="font-size:.9em">${escapeHtml(content.copyLinkHint)} ${escapeHtml(action.url)}</p>`,
         ]
       : []),
     ...footnotes.map((line) => `<p style="font-size:.9em;color:#555">${escapeHtml(line)}</p>`),

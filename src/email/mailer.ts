@@ -1,8 +1,8 @@
 import type { Config } from '../config';
 import type { Db } from '../db/connection';
 import type { Logger } from '../web/logger';
-import { clinicName } from './clinic-name';
 import type { EmailMessage } from './compose';
+import { EmailLanguages } from './email-language';
 import type { Sender } from './messages';
 import { enqueueEmail } from './outbox';
 
@@ -13,6 +13,8 @@ import { enqueueEmail } from './outbox';
  */
 export class Mailer {
   readonly sender: Sender;
+  /** Each email's language: the account's choice, else the request's, else DEFAULT_LANGUAGE. */
+  readonly languages: EmailLanguages;
   readonly requireVerifiedEmail: boolean;
   readonly reminderOffsetsMinutes: number[];
 
@@ -21,7 +23,8 @@ export class Mailer {
     config: Config,
     private readonly logger: Logger,
   ) {
-    this.sender = { clinicName: clinicName(config), publicUrl: config.publicUrl };
+    this.sender = { publicUrl: config.publicUrl };
+    this.languages = new EmailLanguages(config.portal);
     this.requireVerifiedEmail = config.mail.requireVerifiedEmail;
     this.reminderOffsetsMinutes = config.mail.reminderOffsetsMinutes;
   }

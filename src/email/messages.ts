@@ -1,119 +1,138 @@
 import { composeEmail, type EmailMessage } from './compose';
+import type { EmailWords } from './email-language';
 
 // Every message here is built from what the patient already knows: never an SSO or VSee token,
-// never a password, never the reason for a visit.
+// never a password, never the reason for a visit. Every word is a translation key (locales/*.json,
+// `mail.*`), in the language the caller picked with EmailLanguages.
 
 export interface Sender {
-  clinicName: string;
   publicUrl: string;
 }
 
-export function passwordResetEmail(s: Sender, to: string, firstName: string, token: string): EmailMessage {
+function greeting(w: EmailWords, firstName?: string): string {
+  return firstName ? w.t('mail.greeting', { name: firstName }) : w.t('mail.greetingNoName');
+}
+
+/** The parts every message shares: recipient, signature and the link hint under a button. */
+function base(w: EmailWords, to: string) {
+  return { to, clinicName: w.clinicName, copyLinkHint: w.t('mail.copyLink') };
+}
+
+export function passwordResetEmail(
+  s: Sender,
+  w: EmailWords,
+  to: string,
+  firstName: string,
+  token: string,
+): EmailMessage {
+  const { t } = w;
   return composeEmail({
-    to,
-    clinicName: s.clinicName,
-    subject: `Reset your ${s.clinicName} password`,
-    greeting: `Hello ${firstName},`,
-    paragraphs: [
-      'Someone asked to reset the password of your patient portal account. If it was you, choose a new password here:',
-    ],
-    action: { label: 'Choose a new password', url: `${s.publicUrl}/password/reset/${token}` },
-    footnotes: [
-      'This link works once, for 30 minutes.',
-      'If you did not ask for this, ignore this email: your password stays as it is.',
-    ],
+    ...base(w, to),
+    subject: t('mail.reset.subject', { clinic: w.clinicName }),
+    greeting: greeting(w, firstName),
+    paragraphs: [t('mail.reset.text')],
+    action: { label: t('mail.reset.action'), url: `${s.publicUrl}/password/reset/${token}` },
+    footnotes: [t('mail.reset.once'), t('mail.reset.notYou')],
   });
 }
 
-export function verifyEmail(s: Sender, to: string, firstName: string, token: string): EmailMessage {
+export function verifyEmail(
+  s: Sender,
+  w: EmailWords,
+  to: string,
+  firstName: string,
+  token: string,
+): EmailMessage {
+  const { t } = w;
   return composeEmail({
-    to,
-    clinicName: s.clinicName,
-    subject: `Confirm your email address for ${s.clinicName}`,
-    greeting: `Hello ${firstName},`,
-    paragraphs: ['Please confirm that this is your email address, so the clinic can reach you here.'],
-    action: { label: 'Confirm my email address', url: `${s.publicUrl}/email/verify/${token}` },
-    footnotes: [
-      'This link works once, for 24 hours.',
-      'If you did not create an account, ignore this email.',
-    ],
+    ...base(w, to),
+    subject: t('mail.verify.subject', { clinic: w.clinicName }),
+    greeting: greeting(w, firstName),
+    paragraphs: [t('mail.verify.text')],
+    action: { label: t('mail.verify.action'), url: `${s.publicUrl}/email/verify/${token}` },
+    footnotes: [t('mail.verify.once'), t('mail.verify.notYou')],
   });
 }
 
-export function signupAttemptEmail(s: Sender, to: string): EmailMessage {
+export function signupAttemptEmail(s: Sender, w: EmailWords, to: string): EmailMessage {
+  const { t } = w;
   return composeEmail({
-    to,
-    clinicName: s.clinicName,
-    subject: `Someone tried to create a ${s.clinicName} account with your email`,
-    greeting: 'Hello,',
+    ...base(w, to),
+    subject: t('mail.signupAttempt.subject', { clinic: w.clinicName }),
+    greeting: greeting(w),
     paragraphs: [
-      'Someone tried to create a patient portal account with this email address, which already has one. No new account was made.',
-      'If it was you, log in instead.',
-      `If you forgot your password, choose a new one here: ${s.publicUrl}/password/forgot`,
+      t('mail.signupAttempt.text'),
+      t('mail.signupAttempt.next'),
+      t('mail.signupAttempt.forgot', { url: `${s.publicUrl}/password/forgot` }),
     ],
-    action: { label: 'Log in', url: `${s.publicUrl}/login` },
-    footnotes: ['If it was not you, you need not do anything.'],
+    action: { label: t('mail.signupAttempt.action'), url: `${s.publicUrl}/login` },
+    footnotes: [t('mail.signupAttempt.notYou')],
   });
 }
 
-export function emailChangedEmail(s: Sender, to: string, firstName: string): EmailMessage {
+export function emailChangedEmail(w: EmailWords, to: string, firstName: string): EmailMessage {
+  const { t } = w;
   return composeEmail({
-    to,
-    clinicName: s.clinicName,
-    subject: `The email address of your ${s.clinicName} account was changed`,
-    greeting: `Hello ${firstName},`,
-    paragraphs: [
-      'The email address of your patient portal account was just changed, so messages will no longer come to this address.',
-      'If you did not make this change, call the clinic right away.',
-    ],
+    ...base(w, to),
+    subject: t('mail.emailChanged.subject', { clinic: w.clinicName }),
+    greeting: greeting(w, firstName),
+    paragraphs: [t('mail.emailChanged.text'), t('mail.emailChanged.notYou')],
   });
 }
 
 export interface AppointmentDetails {
   visitId: number;
+  /** The start with its zone, already in the email's language ("martes, 1 de diciembre…"). */
   when: string;
   provider: string;
+  /** The visit type the patient chose, when the clinic offers several. */
+  visitType?: string;
 }
 
 export function appointmentConfirmationEmail(
   s: Sender,
+  w: EmailWords,
   to: string,
   firstName: string,
   appointment: AppointmentDetails,
   calendar: string,
 ): EmailMessage {
+  const { t } = w;
+  const { when, provider, visitType } = appointment;
   return composeEmail({
-    to,
-    clinicName: s.clinicName,
-    subject: `Your video appointment on ${appointment.when}`,
-    greeting: `Hello ${firstName},`,
+    ...base(w, to),
+    subject: t('mail.confirmation.subject', { when }),
+    greeting: greeting(w, firstName),
     paragraphs: [
-      `Your video appointment is booked for ${appointment.when} with ${appointment.provider}.`,
-      'When it is time, open it from the patient portal: it takes you into the video room.',
-      'The attached calendar file adds it to your calendar.',
+      t('mail.confirmation.text', { when, provider }),
+      ...(visitType ? [t('mail.confirmation.visitType', { type: visitType })] : []),
+      t('mail.confirmation.howToJoin'),
+      t('mail.confirmation.calendar'),
     ],
-    action: { label: 'See your appointment', url: `${s.publicUrl}/appointments/${appointment.visitId}` },
-    footnotes: ['You can turn appointment reminders off in your profile.'],
+    action: {
+      label: t('mail.confirmation.action'),
+      url: `${s.publicUrl}/appointments/${appointment.visitId}`,
+    },
+    footnotes: [t('mail.remindersOff')],
     calendar,
   });
 }
 
 export function appointmentReminderEmail(
   s: Sender,
+  w: EmailWords,
   to: string,
   firstName: string,
   appointment: AppointmentDetails,
 ): EmailMessage {
+  const { t } = w;
+  const { when, provider } = appointment;
   return composeEmail({
-    to,
-    clinicName: s.clinicName,
-    subject: `Reminder: your video appointment on ${appointment.when}`,
-    greeting: `Hello ${firstName},`,
-    paragraphs: [
-      `This is a reminder of your video appointment on ${appointment.when} with ${appointment.provider}.`,
-      'A few minutes before, open it from the patient portal: it takes you into the video room.',
-    ],
-    action: { label: 'Open your appointment', url: `${s.publicUrl}/appointments/${appointment.visitId}` },
-    footnotes: ['You can turn appointment reminders off in your profile.'],
+    ...base(w, to),
+    subject: t('mail.reminder.subject', { when }),
+    greeting: greeting(w, firstName),
+    paragraphs: [t('mail.reminder.text', { when, provider }), t('mail.reminder.howToJoin')],
+    action: { label: t('mail.reminder.action'), url: `${s.publicUrl}/appointments/${appointment.visitId}` },
+    footnotes: [t('mail.remindersOff')],
   });
 }

@@ -65,7 +65,13 @@ export function toPatient(row: Account, subject?: string | null): Patient {
  * before the address is tried, so a taken address costs the same time as a new one (sign-up must not
  * tell them apart).
  */
-export async function createAccount(db: Db, profile: Profile, password: string): Promise<Patient> {
+/** `language`: the one the sign-up page was shown in, so emails speak it before any choice is made. */
+export async function createAccount(
+  db: Db,
+  profile: Profile,
+  password: string,
+  language?: string,
+): Promise<Patient> {
   const now = new Date().toISOString();
   const passwordHash = await hashPassword(password);
   try {
@@ -79,6 +85,7 @@ export async function createAccount(db: Db, profile: Profile, password: string):
         dob: profile.dob,
         // Random, not derived from anything personal: VSee keeps it as the user's `code` forever.
         vsee_code: randomBytes(16).toString('hex'),
+        ...(language ? { language } : {}),
         created_at: now,
         updated_at: now,
       })

@@ -8,6 +8,7 @@ import { safeReturnTo } from '../web/return-to';
 import type { Mailer } from '../email/mailer';
 import { signupAttemptEmail } from '../email/messages';
 import { createAccount, EmailTakenError, normalizeEmail, type Patient } from './accounts';
+import { findAccountByEmail } from './account-email';
 import { sendVerificationEmail } from './email-handlers';
 import { loginSchema, signupSchema } from './forms';
 import { personalDetailsProblem } from './password-policy';
@@ -75,6 +76,7 @@ export function authHandlers(
           db,
           { firstName: first_name, lastName: last_name, dob, email },
           password,
+          res.locals.language as string | undefined,
         );
         await recordAudit(db, {
           accountId: patient.id,
@@ -82,7 +84,7 @@ export function authHandlers(
           outcome: 'success',
           ...auditContext(req),
         });
-        await sendVerificationEmail(db, mailer, patient);
+        await sendVerificationEmail(db, mailer, patient, res.locals.language as string | undefined);
         if (!mailer.requireVerifiedEmail) {
           // Without verification the clinic accepts that sign-up tells a new address from a taken one
           // (logged in here, "check your email" there): README, docs/security.md A2.
@@ -97,7 +99,10 @@ export function authHandlers(
         // The page does not say the address is taken; its owner hears about it by email instead.
         // createAccount hashed the password before finding the address taken, so this answer
         // costs the same argon2 time as a new account's.
-        await mailer.queue(signupAttemptEmail(mailer.sender, normalizeEmail(email)), 'signup_attempt');
+        // To the address's owner, in their account's language if they chose one, else this page's.
+        const owner = await findAccountByEmail(db, email);
+        const words = mailer.languages.pick(owner?.language, res.locals.language as string | undefined);
+        await mailer.queue(signupAttemptEmail(mailer.sender, words, normalizeEmail(email)), 'signup_attempt');
         res.redirect(303, '/signup/sent');
       }
     },

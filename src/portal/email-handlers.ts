@@ -24,10 +24,22 @@ function auditContext(req: Request) {
   return { requestId: String(req.id), ip: req.ip ?? null };
 }
 
-/** Issues a verification link for the patient's current address and queues the email. */
-export async function sendVerificationEmail(db: Db, mailer: Mailer, patient: Patient): Promise<void> {
+/**
+ * Issues a verification link for the patient's current address and queues the email, in the
+ * account's language when the patient chose one, else the language of the page that asked.
+ */
+export async function sendVerificationEmail(
+  db: Db,
+  mailer: Mailer,
+  patient: Patient,
+  requestLanguage: string | undefined,
+): Promise<void> {
   const token = await issueEmailToken(db, patient.id, 'verify', patient.email, VERIFY_TTL_MS);
-  await mailer.queue(verifyEmail(mailer.sender, patient.email, patient.firstName, token), 'verify_email');
+  const words = mailer.languages.pick(patient.language, requestLanguage);
+  await mailer.queue(
+    verifyEmail(mailer.sender, words, patient.email, patient.firstName, token),
+    'verify_email',
+  );
 }
 
 export interface EmailHandlerDeps {
@@ -43,14 +55,19 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
    * Runs after the answer has gone: whether or not the address has an account, the patient sees
    * the same page at the same speed, and the work (lookup, token, queueing) happens off the request.
    */
-  async function emailResetLink(email: string): Promise<void> {
+  async function emailResetLink(email: string, requestLanguage: string | undefined): Promise<void> {
     if (!(await rateLimits.mayEmailReset(email))) return;
     const account = await findAccountByEmail(db, email);
     // Accounts without a password (signed in elsewhere) have nothing to reset.
     if (!account || !account.password_hash) return;
     await voidEmailTokens(db, account.id, 'reset');
     const token = await issueEmailToken(db, account.id, 'reset', account.email, RESET_TTL_MS);
-    await mailer.queue(passwordResetEmail(mailer.sender, account.email, account.first_name, token), 'reset');
+    // Nobody is logged in: the account's language if the patient chose one, else this page's.
+    const words = mailer.languages.pick(account.language, requestLanguage);
+    await mailer.queue(
+      passwordResetEmail(mailer.sender, words, account.email, account.first_name, token),
+      'reset',
+    );
   }
 
   function tokenOf(req: Request): string {
@@ -73,7 +90,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
         return;
       }
       await rateLimits.countResetRequest(req.ip ?? 'unknown');
-      emailResetLink(form.data.email).catch((error: unknown) =>
+      emailResetLink(form.data.email, res.locals.language as string | undefined).catch((error: unknown) =>
         logger.error({ error: error instanceof Error ? error.name : 'Error' }, 'reset email not prepared'),
       );
       res.render('password/forgot-sent', { title: 'password.checkEmail' });
@@ -190,7 +207,7 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
       const patient = req.user!;
       if (!patient.emailVerified) {
         await rateLimits.countVerificationResend(patient.id);
-        await sendVerificationEmail(db, mailer, patient);
+        await sendVerificationEmail(db, mailer, patient, res.locals.language as string | undefined);
       }
       req.session.notice = 'verifyEmail.linkSent';
       res.redirect(303, '/');

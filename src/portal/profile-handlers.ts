@@ -105,8 +105,10 @@ export function profileHandlers(db: Db, rateLimits: RateLimits, mailer: Mailer, 
       });
       // A new address is confirmed through a link sent to it; the old one is told about the change.
       if (updated.email !== before.email) {
-        await sendVerificationEmail(db, mailer, updated);
-        await mailer.queue(emailChangedEmail(mailer.sender, before.email, before.firstName), 'email_changed');
+        const language = res.locals.language as string | undefined;
+        await sendVerificationEmail(db, mailer, updated, language);
+        const words = mailer.languages.pick(before.language, language);
+        await mailer.queue(emailChangedEmail(words, before.email, before.firstName), 'email_changed');
         req.session.notice = 'profile.savedConfirmNewEmail';
       } else {
         req.session.notice = 'profile.saved';

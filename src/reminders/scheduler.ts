@@ -55,7 +55,7 @@ export class ReminderScheduler {
       .selectFrom('visits')
       .innerJoin('accounts', 'accounts.id', 'visits.account_id')
       .selectAll('visits')
-      .select(['accounts.email', 'accounts.first_name', 'accounts.time_zone'])
+      .select(['accounts.email', 'accounts.first_name', 'accounts.time_zone', 'accounts.language'])
       .where('visits.kind', '=', 'appointment')
       .where('visits.vsee_visit_id', 'is not', null)
       .where('visits.status', 'not in', [...CLOSED_STATUSES, 'starting'])
@@ -81,11 +81,14 @@ export class ReminderScheduler {
         }
         // Booked inside several offsets at once (e.g. 30 minutes ahead): one reminder, not two.
         if (won.length > 0) {
+          // No request to take a language from: the account's choice, else DEFAULT_LANGUAGE.
+          const words = this.mailer.languages.pick(visit.language);
           const message = appointmentReminderEmail(
             this.mailer.sender,
+            words,
             visit.email,
             visit.first_name,
-            appointmentDetails({ ...visit, starts_at: start }, visit.time_zone),
+            appointmentDetails({ ...visit, starts_at: start }, visit.time_zone, words),
           );
           // `now` says which reminders are due; the email itself is due at once, whatever `now` was.
           await enqueueEmail(trx, message);

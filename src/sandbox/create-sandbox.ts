@@ -38,6 +38,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     now: options.now ?? Date.now,
     tokenFactory: options.tokenFactory ?? hex32,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    consultations: options.consultations,
   });
   const webhooks = new WebhookSender(
     { nowSeconds: () => state.nowSeconds(), logger: options.logger },

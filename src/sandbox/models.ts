@@ -43,12 +43,21 @@ export interface SandboxProvider {
   slotMinutes: number;
 }
 
+/** A visit type the room offers (`payment.consultations[]` of the room). */
+export interface SandboxConsultation {
+  id: string;
+  description: string;
+  /** Minutes; availability asked for this consultation lists slots of this length. */
+  duration: number;
+}
+
 export interface SandboxRoom {
   id: string;
   code: string;
   slug: string;
   name: string;
   description: string;
+  consultations: SandboxConsultation[];
 }
 
 export interface SandboxIntake {

@@ -1,9 +1,16 @@
 import { SANDBOX_CREDENTIALS } from './credentials';
-import type { SandboxProvider, SandboxRoom } from './models';
+import type { SandboxConsultation, SandboxProvider, SandboxRoom } from './models';
+
+/** The room's two visit types, one per provider slot length (15 and 30 minutes). */
+export const SEEDED_CONSULTATIONS: readonly SandboxConsultation[] = [
+  { id: '1', description: 'Consultation (15 min)', duration: 15 },
+  { id: '2', description: 'Consultation (30 min)', duration: 30 },
+];
 
 /** The one waiting room every sandbox starts with; its code is `SANDBOX_CREDENTIALS.roomCode`. */
-export function seedRoom(): SandboxRoom {
+export function seedRoom(consultations: readonly SandboxConsultation[] = SEEDED_CONSULTATIONS): SandboxRoom {
   return {
+    consultations: consultations.map((c) => ({ ...c })),
     id: '301',
     code: SANDBOX_CREDENTIALS.roomCode,
     slug: 'sandbox',

@@ -3,6 +3,7 @@ import { hex32, numericIds, shortToken, uuid } from './ids';
 import type {
   SandboxIntake,
   SandboxProvider,
+  SandboxConsultation,
   SandboxRoom,
   SandboxSession,
   SandboxUser,
@@ -21,6 +22,8 @@ export interface StateDeps {
   now: () => number;
   tokenFactory: () => string;
   tokenTtlSeconds: number;
+  /** The seeded room's visit types (default SEEDED_CONSULTATIONS); kept across reset(). */
+  consultations?: readonly SandboxConsultation[];
 }
 
 /** What an `X-ApiToken` value turned out to be. */
@@ -261,7 +264,7 @@ export class SandboxState {
   }
 
   private seed(): void {
-    const room = seedRoom();
+    const room = seedRoom(this.deps.consultations);
     this.rooms.set(room.code, room);
     for (const provider of seedProviders()) this.providers.set(provider.id, provider);
   }

@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { VseeSettings } from '../config';
 import type { DevIdentityProviderOptions } from './identity-provider';
+import type { SandboxConsultation } from './models';
 import type { SandboxState } from './state';
 import type { SandboxKnobs } from './knobs';
 import type { SandboxRequest } from './request-log';
@@ -23,6 +24,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** Optional; the sandbox never logs tokens or secrets. */
   logger?: Logger;
+  /** The room's visit types (`payment.consultations`); default two, 15 and 30 minutes long. */
+  consultations?: readonly SandboxConsultation[];
   /** Post VSee's visit webhooks here (v1 by default) when a visit is created or changes status. */
   webhook?: SandboxWebhookOptions;
 }

@@ -20,6 +20,9 @@ import {
 } from './portal';
 import { capturingLogger } from './logs';
 
+/** The visit type of a room that offers only one (the booking page then skips the type step). */
+export const ONE_VISIT_TYPE = { id: '1', description: 'Consultation (15 min)', duration: 15 };
+
 export interface ClinicHarness {
   sandbox: RunningSandbox;
   testDb: TestDb;
@@ -53,7 +56,9 @@ export async function startClinic(
     metrics?: Metrics;
   } = {},
 ): Promise<ClinicHarness> {
-  const sandbox = await startSandbox({ port: 0, ...options.sandbox });
+  // One visit type unless a test asks for more: with several, the booking page asks for the type
+  // first (test/integration/visit-types.test.ts), which the other booking tests are not about.
+  const sandbox = await startSandbox({ port: 0, consultations: [ONE_VISIT_TYPE], ...options.sandbox });
   const testDb = await openTestDb(options.db ?? 'sqlite');
   const vsee = { ...sandbox.vsee, ...options.vsee };
   const { logger, lines: logLines } = capturingLogger();

@@ -32,6 +32,7 @@ describe.each(testDbKinds())('the outbox forgets old emails (%s)', (kind) => {
       subject: to,
       greeting: 'Hello,',
       paragraphs: ['A test message.'],
+      copyLinkHint: 'Or copy this address:',
     });
     await enqueueEmail(testDb.db, message, at);
     const { id } = await testDb.db

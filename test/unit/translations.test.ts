@@ -31,6 +31,8 @@ const views = filesUnder(join(ROOT, 'views'), '.ejs');
 // whose words never reach a patient, and not the sandbox, which stands in for VSee's own pages).
 const sources = [
   ...filesUnder(join(ROOT, 'src', 'portal'), '.ts'),
+  // Emails and calendar files: every word in the recipient's language (src/email/messages.ts).
+  ...filesUnder(join(ROOT, 'src', 'email'), '.ts'),
   ...filesUnder(join(ROOT, 'src', 'web'), '.ts'),
   // The identity pages (launch-link refusals, OIDC failures); not its settings (config errors).
   ...['launch-routes.ts', 'oidc-routes.ts', 'routes.ts'].map((f) => join(ROOT, 'src', 'identity', f)),
@@ -38,6 +40,8 @@ const sources = [
     .filter((f) => f.endsWith('.ts'))
     .map((f) => join(ROOT, 'src', 'clinic', f)),
 ];
+// Checked for sentences only: their SQL column names (`'visits.kind'`) would read as translation keys.
+const sqlSources = filesUnder(join(ROOT, 'src', 'reminders'), '.ts');
 
 /** What a patient reads in a template once every EJS tag, script and HTML tag is taken out. */
 function visibleText(template: string): string {
@@ -62,6 +66,7 @@ const NOT_FOR_PATIENTS = new Set([
   'is not', // Kysely comparison operators
   'not in',
   'appointment.ics', // a file name, not a translation key
+  'the development outbox: .eml files in ', // the mail transport's description, for the start-up log line
 ]);
 
 /** Inside a log call or a thrown error: words for engineers, not patients. */
@@ -90,7 +95,8 @@ function proseLiterals(file: string): string[] {
       (ts.isStringLiteral(node) ||
         ts.isNoSubstitutionTemplateLiteral(node) ||
         ts.isTemplateLiteralToken(node)) &&
-      /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(node.text) &&
+      // Markup is not prose (an email's `<!doctype html>`); the words between tags still count.
+      /[A-Za-z]{2,}\s+[A-Za-z]{2,}/.test(node.text.replace(/<[^>]*>/g, ' ')) &&
       !isForEngineers(node) &&
       !NOT_FOR_PATIENTS.has(node.text)
     ) {
@@ -129,7 +135,9 @@ describe('translations', () => {
   });
 
   it('no handler, form or error page passes a sentence instead of a translation key', () => {
-    const found = sources.flatMap((file) => proseLiterals(file).map((l) => `${relative(ROOT, file)}: ${l}`));
+    const found = [...sources, ...sqlSources].flatMap((file) =>
+      proseLiterals(file).map((l) => `${relative(ROOT, file)}: ${l}`),
+    );
     expect(found).toEqual([]);
   });
 

@@ -43,10 +43,14 @@ export interface OpenSlots {
   clinicTimezone?: string;
 }
 
-/** Open slots from now until the end of the booking window, soonest first. */
+/**
+ * Open slots from now until the end of the booking window, soonest first; of one visit type (the
+ * room's consultation) when the patient chose one.
+ */
 export async function listOpenSlots(
   deps: ClinicDeps,
   ctx: PatientContext,
+  consultationId?: string,
   nowMs = Date.now(),
 ): Promise<OpenSlots> {
   const signal = flowDeadline();
@@ -54,7 +58,7 @@ export async function listOpenSlots(
   const end = start + BOOKING_WINDOW_DAYS * 86_400;
   const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
   const [slots, room] = await Promise.all([
-    deps.vsee.listAvailability({ start, end, memberId: sso.userId }, sso.token, signal),
+    deps.vsee.listAvailability({ start, end, memberId: sso.userId, consultationId }, sso.token, signal),
     // The room only tells us the clinic's time zone: without it we still show the slots.
     deps.vsee.getRoom(undefined, signal).catch((error: unknown) => {
       if (!isVseeError(error)) throw error;

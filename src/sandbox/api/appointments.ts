@@ -16,6 +16,7 @@ const availabilityFields = z.object({
   provider_id: optional.pipe(numericId.nullable()),
   member_id: optional.pipe(numericId.nullable()),
   duration: optional.pipe(z.string().regex(/^\d+$/, 'must be minutes').nullable()),
+  consultation_id: optional,
 });
 
 /** `GET` or `POST /availability`: open slots of the room's providers in [start, end] (docs/vsee-contract.md §7). */
@@ -32,13 +33,19 @@ export function availabilityHandler(state: SandboxState): RequestHandler {
       throw new ApiError(403, 'member_id is not the token owner.');
     }
     const roomCode = f.room_code ?? SANDBOX_CREDENTIALS.roomCode;
-    if (!state.rooms.has(roomCode)) throw new ApiError(404, 'Room not found.');
+    const room = state.rooms.get(roomCode);
+    if (!room) throw new ApiError(404, 'Room not found.');
+    // A visit type lasts its consultation's duration: only slots of that length (an explicit
+    // `duration` wins). VSee's own rule is not public; this is the sandbox's stand-in.
+    const consultation =
+      f.consultation_id === null ? undefined : room.consultations.find((c) => c.id === f.consultation_id);
+    if (f.consultation_id !== null && !consultation) throw new ApiError(400, 'Invalid field consultation_id');
     const slots = state.openSlots({
       roomCode,
       from: f.start,
       to: f.end,
       providerId: f.provider_id ?? undefined,
-      durationMinutes: f.duration === null ? undefined : Number(f.duration),
+      durationMinutes: f.duration === null ? consultation?.duration : Number(f.duration),
     });
     const data = slots.map((slot) => {
       const provider = state.providers.get(slot.providerId);

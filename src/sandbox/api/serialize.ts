@@ -169,26 +169,15 @@ export function roomJson(room: SandboxRoom, providers: SandboxProvider[]): Recor
     auth: { guest: { type: 600, log_in: { enabled: true } } },
     payment: {
       currency: 'USD',
-      consultations: [
-        {
-          id: '1',
-          description: 'Consultation (15 min)',
-          duration: 15,
-          amount: '00.00',
-          group: null,
-          charge: false,
-          slots: 1,
-        },
-        {
-          id: '2',
-          description: 'Consultation (30 min)',
-          duration: 30,
-          amount: '00.00',
-          group: null,
-          charge: false,
-          slots: 1,
-        },
-      ],
+      consultations: room.consultations.map((c) => ({
+        id: c.id,
+        description: c.description,
+        duration: c.duration,
+        amount: '00.00',
+        group: null,
+        charge: false,
+        slots: 1,
+      })),
     },
     operation_settings: { is_closed: false, close_msg: '', default_timezone: 'UTC' },
   };

@@ -55,6 +55,7 @@ describe('the development outbox', () => {
         greeting: 'Hello Ada,',
         paragraphs: ['One <b>line</b>.'],
         action: { label: 'Open', url: 'https://portal.example.test/x?a=1&b=2' },
+        copyLinkHint: 'Or copy this address:',
         calendar: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n',
       });
       await transport.send('"Acme" <no-reply@acme.test>', message);
