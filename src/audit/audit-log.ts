@@ -1,3 +1,4 @@
+import { compiledQuery } from '../db/compiled';
 import type { Db } from '../db/connection';
 
 export type AuditAction =
@@ -37,17 +38,30 @@ export interface AuditEntry {
  * date of birth or reason text (HIPAA minimum necessary; docs/security.md L2).
  */
 export async function recordAudit(db: Db, entry: AuditEntry): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      at: new Date().toISOString(),
-      account_id: entry.accountId,
-      action: entry.action,
-      outcome: entry.outcome,
-      vsee_visit_id: entry.vseeVisitId ?? null,
-      request_id: entry.requestId ?? null,
-      ip: entry.ip ?? null,
-      ...(entry.reason ? { reason: entry.reason } : {}),
-    })
-    .execute();
+  await insertAudit(db, {
+    at: new Date().toISOString(),
+    accountId: entry.accountId,
+    action: entry.action,
+    outcome: entry.outcome,
+    vseeVisitId: entry.vseeVisitId ?? null,
+    requestId: entry.requestId ?? null,
+    ip: entry.ip ?? null,
+    reason: entry.reason || null,
+  });
 }
+
+type AuditRow = Required<{ [K in keyof AuditEntry]: Exclude<AuditEntry[K], undefined> }> & { at: string };
+
+// Every launch and login writes one: built and compiled once (src/db/compiled.ts).
+const insertAudit = compiledQuery<AuditRow, never>((db, param) =>
+  db.insertInto('audit_events').values({
+    at: param('at'),
+    account_id: param('accountId'),
+    action: param('action'),
+    outcome: param('outcome'),
+    vsee_visit_id: param('vseeVisitId'),
+    request_id: param('requestId'),
+    ip: param('ip'),
+    reason: param('reason'),
+  }),
+);

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { compiledQuery } from '../db/compiled';
 import type { Db } from '../db/connection';
 import type { Visit } from '../db/schema';
 import { isUniqueViolation } from '../db/errors';
@@ -26,6 +28,86 @@ function nowIso(): string {
   return new Date().toISOString();
 }
 
+/** `coalesce(new, column)`: an optional value written only when given, in a statement of one shape. */
+function orKeep<T>(value: T, column: string) {
+  return sql<T>`coalesce(${value}, ${sql.ref(column)})`;
+}
+
+// The launch's three statements run on every press: built and compiled once (src/db/compiled.ts).
+const insertClaim = compiledQuery<
+  { accountId: number; kind: VisitKind; launchKey: string; now: string },
+  VisitRecord
+>((db, param) =>
+  db
+    .insertInto('visits')
+    .values({
+      account_id: param('accountId'),
+      kind: param('kind'),
+      launch_key: param('launchKey'),
+      status: 'starting',
+      status_updated_at: param('now'),
+      created_at: param('now'),
+      updated_at: param('now'),
+    })
+    .returningAll(),
+);
+
+const updateNote = compiledQuery<
+  {
+    id: number;
+    intakeId: string | null;
+    memberId: string | null;
+    startsAt: number | null;
+    endsAt: number | null;
+    now: string;
+  },
+  never
+>((db, param) =>
+  db
+    .updateTable('visits')
+    .set({
+      vsee_intake_id: orKeep(param('intakeId'), 'vsee_intake_id'),
+      vsee_member_id: orKeep(param('memberId'), 'vsee_member_id'),
+      starts_at: orKeep(param('startsAt'), 'starts_at'),
+      ends_at: orKeep(param('endsAt'), 'ends_at'),
+      updated_at: param('now'),
+    })
+    .where('id', '=', param('id')),
+);
+
+const updateCreated = compiledQuery<
+  {
+    id: number;
+    visitId: string;
+    intakeId: string | null;
+    status: VisitStatus;
+    token: string | null;
+    provider: string | null;
+    startsAt: number | null;
+    endsAt: number | null;
+    now: string;
+  },
+  VisitRecord
+>((db, param) =>
+  db
+    .updateTable('visits')
+    .set({
+      vsee_visit_id: param('visitId'),
+      vsee_intake_id: orKeep(param('intakeId'), 'vsee_intake_id'),
+      status: param('status'),
+      appointment_token: orKeep(param('token'), 'appointment_token'),
+      provider_name: orKeep(param('provider'), 'provider_name'),
+      starts_at: orKeep(param('startsAt'), 'starts_at'),
+      ends_at: orKeep(param('endsAt'), 'ends_at'),
+      status_updated_at: param('now'),
+      updated_at: param('now'),
+    })
+    .where('id', '=', param('id'))
+    .where('vsee_visit_id', 'is', null)
+    .where('status', 'in', ['starting', 'unknown', 'failed'])
+    .returningAll(),
+);
+
 async function byLaunchKey(db: Db, accountId: number, launchKey: string) {
   return db
     .selectFrom('visits')
@@ -50,22 +132,9 @@ export async function claimLaunch(
   abandonedAfterMs = ABANDONED_AFTER_MS,
 ): Promise<LaunchClaim> {
   for (let attempt = 0; attempt < 3; attempt++) {
-    const now = nowIso();
     try {
-      const record = await db
-        .insertInto('visits')
-        .values({
-          account_id: accountId,
-          kind,
-          launch_key: launchKey,
-          status: 'starting',
-          status_updated_at: now,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { kind: 'owned', record };
+      const { rows } = await insertClaim(db, { accountId, kind, launchKey, now: nowIso() });
+      return { kind: 'owned', record: rows[0]! };
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
     }
@@ -151,25 +220,20 @@ export interface CreatedVisit {
  * written, so a late second writer (a takeover that found the same visit) changes nothing.
  */
 export async function markCreated(db: Db, id: number, created: CreatedVisit): Promise<VisitRecord> {
-  const now = nowIso();
-  const moved = await db
-    .updateTable('visits')
-    .set({
-      vsee_visit_id: created.vseeVisitId,
-      ...(created.vseeIntakeId ? { vsee_intake_id: created.vseeIntakeId } : {}),
-      status: created.status,
-      ...(created.appointmentToken ? { appointment_token: created.appointmentToken } : {}),
-      ...(created.providerName ? { provider_name: created.providerName } : {}),
-      ...(created.startsAt ? { starts_at: created.startsAt } : {}),
-      ...(created.endsAt ? { ends_at: created.endsAt } : {}),
-      status_updated_at: now,
-      updated_at: now,
-    })
-    .where('id', '=', id)
-    .where('vsee_visit_id', 'is', null)
-    .where('status', 'in', ['starting', 'unknown', 'failed'])
-    .returningAll()
-    .executeTakeFirst();
+  const {
+    rows: [moved],
+  } = await updateCreated(db, {
+    id,
+    visitId: created.vseeVisitId,
+    // An empty value is "not known", as an absent one: the column keeps what it had.
+    intakeId: created.vseeIntakeId || null,
+    status: created.status,
+    token: created.appointmentToken || null,
+    provider: created.providerName || null,
+    startsAt: created.startsAt || null,
+    endsAt: created.endsAt || null,
+    now: nowIso(),
+  });
   return moved ?? findVisit(db, id);
 }
 
@@ -179,17 +243,14 @@ export async function noteLaunch(
   id: number,
   note: { intakeId?: string; memberId?: string; startsAt?: number; endsAt?: number },
 ): Promise<void> {
-  await db
-    .updateTable('visits')
-    .set({
-      ...(note.intakeId ? { vsee_intake_id: note.intakeId } : {}),
-      ...(note.memberId ? { vsee_member_id: note.memberId } : {}),
-      ...(note.startsAt ? { starts_at: note.startsAt } : {}),
-      ...(note.endsAt ? { ends_at: note.endsAt } : {}),
-      updated_at: nowIso(),
-    })
-    .where('id', '=', id)
-    .execute();
+  await updateNote(db, {
+    id,
+    intakeId: note.intakeId || null,
+    memberId: note.memberId || null,
+    startsAt: note.startsAt || null,
+    endsAt: note.endsAt || null,
+    now: nowIso(),
+  });
 }
 
 /**
