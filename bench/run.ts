@@ -75,6 +75,17 @@ async function withCpuPerRequest(
   return { result, cpu };
 }
 
+/** With --cpu-prof, the portal profiles `load` alone: bench/profiles/portal-<name>.cpuprofile. */
+async function profiled(portal: Child<unknown>, name: string, load: () => Promise<LoadResult>) {
+  if (!flags['cpu-prof']) return load();
+  await portal.call('profileStart');
+  try {
+    return await load();
+  } finally {
+    await portal.call('profileStop', `portal-${name}`);
+  }
+}
+
 const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 async function main(): Promise<void> {
@@ -124,7 +135,7 @@ async function main(): Promise<void> {
         BENCH_REDIS_URL: flags['redis-url'] ?? '',
         BENCH_LOG_LEVEL: flags['log-level'] ?? 'warn',
       },
-      ['--expose-gc', ...(flags['cpu-prof'] ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [])],
+      ['--expose-gc'],
     );
     children.push(portal);
     const base = portal.ready.url;
@@ -135,7 +146,7 @@ async function main(): Promise<void> {
     const warmStats = await sandbox.call<SandboxStats>('stats');
     await sandbox.call('reset');
     const { result: portalResult, cpu: portalCpu } = await withCpuPerRequest({ sandbox, portal }, () =>
-      launches(base, signedUp, patients, measured),
+      profiled(portal, 'launches', () => launches(base, signedUp, patients, measured)),
     );
     const portalStats = await sandbox.call<SandboxStats>('stats');
 
@@ -150,9 +161,11 @@ async function main(): Promise<void> {
       );
       if (warmup > 0) await page(base, '/visits', readers, patients, warmup);
       pages = {
-        home: await withCpuPerRequest({ portal }, () => page(base, '/', readers, patients, pagesSeconds)),
+        home: await withCpuPerRequest({ portal }, () =>
+          profiled(portal, 'home', () => page(base, '/', readers, patients, pagesSeconds)),
+        ),
         visits: await withCpuPerRequest({ portal }, () =>
-          page(base, '/visits', readers, patients, pagesSeconds),
+          profiled(portal, 'visits', () => page(base, '/visits', readers, patients, pagesSeconds)),
         ),
       };
     }
