@@ -6,6 +6,7 @@ import { LanguageDetector } from 'i18next-http-middleware';
 import type { Db } from '../db/connection';
 import { setAccountLanguage } from '../portal/accounts';
 import type { Language, PortalSettings } from '../portal-settings';
+import { rememberingT } from './remembering-t';
 
 /** Where the translations live: one JSON file per language, e.g. locales/es.json. */
 export const LOCALES_DIR = join(__dirname, '..', '..', 'locales');
@@ -50,25 +51,6 @@ export function createI18n(settings: PortalSettings): I18n {
   return instance;
 }
 
-/**
- * A language's `t` with the answers to plain lookups kept: a page asks for the same few dozen
- * keys on every request, and i18next resolves each one anew (fallbacks, nesting, formatting).
- * A call with options (interpolation, plurals) always goes to i18next.
- */
-function rememberingT(t: TFunction): TFunction {
-  const answers = new Map<string, string>();
-  const lookUp = t as unknown as (...args: unknown[]) => string;
-  return ((key: unknown, ...rest: unknown[]) => {
-    if (rest.length > 0 || typeof key !== 'string') return lookUp(key, ...rest);
-    let answer = answers.get(key);
-    if (answer === undefined) {
-      answer = lookUp(key);
-      answers.set(key, answer);
-    }
-    return answer;
-  }) as unknown as TFunction;
-}
-
 interface LanguageKit {
   t: TFunction;
   /** What every layout needs in this language: built once, shared by all its pages. */
@@ -86,7 +68,7 @@ export function detectLanguage(instance: I18n, settings: PortalSettings) {
   const detector = instance.services.languageDetector as LanguageDetector;
   const kits = new Map<string, LanguageKit>(
     settings.languages.map((language) => {
-      const t = rememberingT(instance.getFixedT(language));
+      const t = rememberingT(instance, language);
       return [language, { t, clinic: clinicLocals(settings, t), intlLocale: t('meta.intlLocale') }];
     }),
   );
