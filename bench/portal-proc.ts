@@ -99,6 +99,7 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: process.env.BENCH_DB_POOL ?? '10',
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    SQLITE_SYNCHRONOUS: process.env.BENCH_SQLITE_SYNCHRONOUS || 'normal',
     VSEE_API_URL: vsee.apiUrl!,
     VSEE_CLINIC_URL: vsee.clinicUrl!,
     VSEE_ACCOUNT_CODE: vsee.accountCode!,

@@ -9,7 +9,8 @@ import type { SandboxReady, SandboxStats } from './sandbox-proc';
 
 /**
  * npm run bench -- [--patients 50] [--seconds 10 | --requests 3000] [--latency 20] [--pool 50] [--soak 120] [--soak-warmup 20]
- *   [--pages 5] [--warmup 3] [--database-url postgres://…] [--redis-url redis://…] [--cpu-prof]
+ *   [--pages 5] [--warmup 3] [--database-url postgres://…] [--redis-url redis://…] [--sqlite-synchronous full]
+ *   [--cpu-prof]
  * See BENCHMARKS.md for what each phase measures and why.
  */
 const { values: flags } = parseArgs({
@@ -26,6 +27,7 @@ const { values: flags } = parseArgs({
     'db-pool': { type: 'string', default: '10' },
     'redis-url': { type: 'string', default: '' },
     'log-level': { type: 'string', default: 'warn' },
+    'sqlite-synchronous': { type: 'string', default: 'normal' },
     'cpu-prof': { type: 'boolean', default: false },
     requests: { type: 'string', default: '0' },
   },
@@ -134,6 +136,7 @@ async function main(): Promise<void> {
         BENCH_DB_POOL: flags['db-pool'] ?? '10',
         BENCH_REDIS_URL: flags['redis-url'] ?? '',
         BENCH_LOG_LEVEL: flags['log-level'] ?? 'warn',
+        BENCH_SQLITE_SYNCHRONOUS: flags['sqlite-synchronous'] ?? 'normal',
       },
       ['--expose-gc'],
     );
@@ -210,7 +213,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')} at the end`,
       `patients (connections) ${patients}, ${typeof measured === 'number' ? `${seconds} s` : `${measured.requests} presses`} per run, upstream latency ${latency} ms per VSee call (chain ${chain} ms),` +
-        ` VSee pool ${pool}, database ${flags['database-url'] ? 'PostgreSQL' : 'SQLite file'}, sessions in ${flags['redis-url'] ? 'Redis' : 'the database'}`,
+        ` VSee pool ${pool}, database ${flags['database-url'] ? 'PostgreSQL' : `SQLite file (synchronous=${flags['sqlite-synchronous']})`}, sessions in ${flags['redis-url'] ? 'Redis' : 'the database'}`,
       '',
       `${'See a doctor now'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
       line('floor (node:http)', floorResult),
