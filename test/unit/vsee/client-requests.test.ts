@@ -43,6 +43,8 @@ describe('VseeClient requests and answers', () => {
       expect(req.headers['x-apisecret']).toBe(CANARY.apiSecret);
       expect(req.headers['x-apitoken']).toBeUndefined();
       expect(req.headers['content-type']).toMatch(/^application\/json/);
+      expect(req.headers.accept).toBe('application/json');
+      expect(req.headers['user-agent']).toBe('vsee-patient-bridge');
       expect(req.json).toEqual({
         first_name: 'John',
         last_name: 'Smith',
