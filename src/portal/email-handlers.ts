@@ -159,6 +159,18 @@ export function emailHandlers({ db, mailer, rateLimits, logger }: EmailHandlerDe
      * that signed this account up; any other browser is told to log in. A browser logged in as
      * another account stays logged in as that one: nothing switches accounts behind the patient's back.
      */
+    /**
+     * The emailed link shows a button and uses nothing up: mail scanners (Safe Links and the like)
+     * open every link before the patient does, and a GET that confirmed would spend the link on them.
+     */
+    async showVerify(req: Request, res: Response): Promise<void> {
+      if (!(await peekEmailToken(db, tokenOf(req), 'verify'))) {
+        res.status(410).render('email/verify-invalid', { title: 'links.invalidTitle' });
+        return;
+      }
+      res.render('email/verify-confirm', { title: 'verifyEmail.confirmTitle', action: req.originalUrl });
+    },
+
     async verify(req: Request, res: Response, next: NextFunction): Promise<void> {
       const owner = await consumeEmailToken(db, tokenOf(req), 'verify');
       if (!owner || !(await markEmailVerified(db, owner.accountId, owner.email))) {

@@ -13,8 +13,10 @@ export function emailRoutes(deps: EmailHandlerDeps): Router {
   router.post('/password/forgot', h.forgot);
   router.get('/password/reset/:token', h.showReset);
   router.post('/password/reset/:token', h.reset);
-  router.get('/email/verify/:token', h.verify);
+  router.get('/email/verify/:token', h.showVerify);
+  // Before the link's POST, whose `:token` would otherwise take the word "resend".
   router.post('/email/verify/resend', requireLogin, h.resend);
+  router.post('/email/verify/:token', h.verify);
   router.post('/profile/reminders', requireLogin, remindersSwitch(deps.db));
   return router;
 }

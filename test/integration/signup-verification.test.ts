@@ -6,6 +6,7 @@ import { openTestDb, type TestDb } from '../helpers/databases';
 import { sessionCookie } from '../helpers/html';
 import {
   buildPortal,
+  confirmEmailLink,
   csrfOf,
   logIn,
   newPatient,
@@ -68,7 +69,7 @@ describe('sign-up finished by the emailed link (verification on, real SMTP serve
     expect(home.text).not.toContain('Hello, Grace');
     const before = sessionCookie(home.headers['set-cookie']);
 
-    const opened = await browser.get(link);
+    const opened = await confirmEmailLink(browser, link);
 
     expect(opened.status).toBe(303);
     expect(opened.headers.location).toBe('/');
@@ -85,6 +86,25 @@ describe('sign-up finished by the emailed link (verification on, real SMTP serve
     expect(oldSession.headers.location).toBe('/login');
     const again = await request.agent(app).get(link);
     expect(again.status).toBe(410);
+    expect((await request.agent(app).post(link).type('form').send({})).status).toBe(403);
+  });
+
+  it('a mail scanner that opens the link first (GETs from elsewhere) uses nothing up; the patient still confirms', async () => {
+    const browser = request.agent(app);
+    const fields = newPatient({ first_name: 'Scanned' });
+    const link = await signUpForLink(browser, fields);
+    for (let i = 0; i < 3; i += 1) {
+      const scanned = await request(app).get(link);
+      expect(scanned.status).toBe(200);
+      expect(scanned.text).toContain('data-testid="confirm-email"');
+    }
+    expect(await verifiedAt(fields.email)).toBeNull();
+
+    const confirmed = await confirmEmailLink(browser, link);
+
+    expect(confirmed.status).toBe(303);
+    expect((await browser.get('/')).text).toContain('Hello, Scanned');
+    expect(await verifiedAt(fields.email)).not.toBeNull();
   });
 
   it('carries the page the patient was sent away from (a safe returnTo) through sign-up and the link', async () => {
@@ -92,7 +112,7 @@ describe('sign-up finished by the emailed link (verification on, real SMTP serve
     expect((await browser.get('/profile')).headers.location).toBe('/login');
     const link = await signUpForLink(browser, newPatient());
 
-    const opened = await browser.get(link);
+    const opened = await confirmEmailLink(browser, link);
 
     expect(opened.status).toBe(303);
     expect(opened.headers.location).toBe('/profile');
@@ -105,7 +125,7 @@ describe('sign-up finished by the emailed link (verification on, real SMTP serve
     const elsewhere = request.agent(app);
     await elsewhere.get('/login').expect(200);
 
-    const opened = await elsewhere.get(link);
+    const opened = await confirmEmailLink(elsewhere, link);
 
     expect(opened.status).toBe(200);
     expect(opened.text).toContain('data-testid="verified-log-in"');
@@ -132,7 +152,7 @@ describe('sign-up finished by the emailed link (verification on, real SMTP serve
     const link = new URL(linkIn(await mailTo(smtp, second.email, /Confirm your email/), '/email/verify/'))
       .pathname;
 
-    const opened = await browser.get(link);
+    const opened = await confirmEmailLink(browser, link);
 
     expect(opened.status).toBe(200);
     expect(opened.text).toContain('data-testid="verified-other-account"');
@@ -145,7 +165,7 @@ describe('sign-up finished by the emailed link (verification on, real SMTP serve
   it('a used, unknown or malformed link logs nobody in', async () => {
     const browser = request.agent(app);
     const link = await signUpForLink(browser, newPatient());
-    await request(app).get(link).expect(200);
+    await confirmEmailLink(request.agent(app), link);
 
     for (const path of [link, `/email/verify/${'A'.repeat(43)}`, '/email/verify/short']) {
       const res = await browser.get(path);
