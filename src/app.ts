@@ -23,7 +23,7 @@ import { csrfProtection, exposeCsrfToken } from './web/csrf';
 import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
 import { clinicZoneSource } from './clinic/clinic-zone';
-import { createI18n, detectLanguage, fallbackPageLocals, pageLocals } from './web/i18n';
+import { createI18n, detectLanguage, fallbackPageLocals, LanguageKits, pageLocals } from './web/i18n';
 import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
 import { closeConnectionsWhenDraining, warnAboutUntrustedProxy } from './web/proxy-and-drain';
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   const cookieName = sessionCookieName(secureCookies);
   const passport = createPassport(db, config.identity.vseePatientCode);
   const rateLimits = deps.rateLimits ?? new RateLimits();
-  const i18n = createI18n(config.portal);
+  const languages = new LanguageKits(createI18n(config.portal), config.portal);
 
   app.disable('x-powered-by');
   // A hop count, never `true`: with `true` any client could pick its own IP via X-Forwarded-For.
@@ -131,7 +131,7 @@ export function createApp(deps: AppDeps): Express {
     res.locals.currentPath = req.path;
     next();
   });
-  app.use(detectLanguage(i18n, config.portal), pageLocals(db, i18n, config.portal, secureCookies));
+  app.use(detectLanguage(languages), pageLocals(db, languages, secureCookies));
   app.use(exposeNotice, exposeIdentity(config));
   const clinicDeps: ClinicDeps = {
     db,
@@ -178,6 +178,6 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(notFound);
-  app.use(errorHandler(logger, [describeClinicError], fallbackPageLocals(i18n, config.portal)));
+  app.use(errorHandler(logger, [describeClinicError], fallbackPageLocals(languages)));
   return app;
 }

@@ -1,7 +1,6 @@
-import i18next, { type TFunction } from 'i18next';
+import type { TFunction } from 'i18next';
 import type { Language, PortalSettings } from '../portal-settings';
-import { readLocale } from '../web/i18n';
-import { clinicName } from './clinic-name';
+import { createI18n, LanguageKits } from '../web/i18n';
 
 /** What an email needs to speak one language: its words, its date locale and the clinic's name in it. */
 export interface EmailWords {
@@ -9,48 +8,32 @@ export interface EmailWords {
   /** The Intl locale of dates and times (`meta.intlLocale`: en-US shows "9:30 AM"). */
   locale: string;
   t: TFunction;
+  /** The name emails sign with: CLINIC_NAME when configured, else the product's name in this language. */
   clinicName: string;
 }
 
 /**
- * The portal's languages for email. Built once: one i18next instance and one fixed `t` per
- * language, so a reminder pass or a burst of sign-ups never re-reads or clones the translations.
+ * The portal's languages for email, built once from the same translations and per-language kits as
+ * the pages (src/web/i18n.ts), so a reminder pass or a burst of sign-ups never re-reads or clones them.
  */
 export class EmailLanguages {
-  private readonly byLanguage = new Map<string, EmailWords>();
-  private readonly fallback: EmailWords;
+  private readonly kits: LanguageKits;
+  private readonly words = new Map<string, EmailWords>();
 
   constructor(settings: PortalSettings) {
-    const instance = i18next.createInstance();
-    void instance.init({
-      initAsync: false,
-      resources: Object.fromEntries(settings.languages.map((lng) => [lng, { translation: readLocale(lng) }])),
-      supportedLngs: settings.languages,
-      fallbackLng: settings.defaultLanguage,
-      // Every value interpolated into an email is escaped by composeEmail's HTML part.
-      interpolation: { escapeValue: false },
-    });
-    for (const language of settings.languages) {
-      const t = instance.getFixedT(language);
-      this.byLanguage.set(language, {
-        language,
-        locale: t('meta.intlLocale'),
-        t,
-        clinicName: clinicName(settings, t('brand.genericName')),
+    this.kits = new LanguageKits(createI18n(settings), settings);
+    for (const kit of this.kits.all()) {
+      this.words.set(kit.language, {
+        language: kit.language,
+        locale: kit.intlLocale,
+        t: kit.t,
+        clinicName: kit.clinic.displayName,
       });
     }
-    this.fallback = this.byLanguage.get(settings.defaultLanguage)!;
   }
 
-  /**
-   * The first candidate the portal offers (the account's choice, then the request's language),
-   * else the default language: a language dropped from LANGUAGES falls back instead of failing.
-   */
+  /** The first candidate the portal offers (the account's choice, then the request's), else the default. */
   pick(...candidates: (string | null | undefined)[]): EmailWords {
-    for (const candidate of candidates) {
-      const found = candidate ? this.byLanguage.get(candidate) : undefined;
-      if (found) return found;
-    }
-    return this.fallback;
+    return this.words.get(this.kits.pick(...candidates).language)!;
   }
 }

@@ -21,7 +21,7 @@ export function readLocale(language: string): Record<string, unknown> {
 }
 
 /**
- * One i18next instance for the app (the middleware clones it per request). The language comes from
+ * One i18next instance for the app (its translations are read here, once). The language comes from
  * `?lang=`, then the account's choice, then the `lang` cookie, then Accept-Language, then the default.
  */
 export function createI18n(settings: PortalSettings): I18n {
@@ -51,11 +51,60 @@ export function createI18n(settings: PortalSettings): I18n {
   return instance;
 }
 
-interface LanguageKit {
+/** What one language needs, built once at start; pages and emails take theirs from here. */
+export interface LanguageKit {
+  language: Language;
   t: TFunction;
-  /** What every layout needs in this language: built once, shared by all its pages. */
-  clinic: ReturnType<typeof clinicLocals>;
+  /** The Intl locale of dates and times (`meta.intlLocale`: en-US shows "9:30 AM"). */
   intlLocale: string;
+  /** The clinic's settings with the name to show: CLINIC_NAME, else the product's name in this language. */
+  clinic: PortalSettings['clinic'] & { displayName: string };
+  /** The language's own name, for the language switch. */
+  languageName: string;
+}
+
+/** Every language the portal offers, each with its remembering `t` (remembering-t.ts). */
+export class LanguageKits {
+  readonly fallback: LanguageKit;
+  private readonly kits: Map<string, LanguageKit>;
+
+  constructor(
+    readonly instance: I18n,
+    settings: PortalSettings,
+  ) {
+    this.kits = new Map(
+      settings.languages.map((language) => {
+        const t = rememberingT(instance, language);
+        const displayName = settings.clinic.name ?? t('brand.genericName');
+        const kit = {
+          language,
+          t,
+          intlLocale: t('meta.intlLocale'),
+          clinic: { ...settings.clinic, displayName },
+          languageName: t('meta.languageName'),
+        };
+        return [language, kit];
+      }),
+    );
+    this.fallback = this.kits.get(settings.defaultLanguage)!;
+  }
+
+  /** The kits in the order of LANGUAGES. */
+  all(): LanguageKit[] {
+    return [...this.kits.values()];
+  }
+
+  /**
+   * The first candidate the portal offers, else the default language: a language dropped from
+   * LANGUAGES (still on an account) falls back instead of failing.
+   */
+  pick(...candidates: (string | null | undefined)[]): LanguageKit {
+    for (const candidate of candidates) {
+      const found = candidate ? this.kits.get(candidate) : undefined;
+      if (found) return found;
+    }
+    return this.fallback;
+  }
 }
 
 /**
@@ -64,38 +113,25 @@ interface LanguageKit {
  * createI18n); the translation functions are built once per language at boot, where the package's
  * own `handle` clones the whole i18next instance on every request.
  */
-export function detectLanguage(instance: I18n, settings: PortalSettings) {
-  const detector = instance.services.languageDetector as LanguageDetector;
-  const kits = new Map<string, LanguageKit>(
-    settings.languages.map((language) => {
-      const t = rememberingT(instance, language);
-      return [language, { t, clinic: clinicLocals(settings, t), intlLocale: t('meta.intlLocale') }];
-    }),
-  );
-  const fallback = kits.get(settings.defaultLanguage)!;
+export function detectLanguage(kits: LanguageKits) {
+  const { languageDetector, languageUtils } = kits.instance.services;
+  const detector = languageDetector as LanguageDetector;
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.path.startsWith('/static/')) return next();
     const detected = detector.detect(req, res, DETECTION_ORDER);
     const code = Array.isArray(detected) ? detected[0] : detected;
     // The detector may answer a regional code the patient sent (`es-MX`): we offer the language.
-    const offered =
-      code && !kits.has(code) ? instance.services.languageUtils.getLanguagePartFromCode(code) : code;
-    const language = offered && kits.has(offered) ? offered : settings.defaultLanguage;
-    const kit = kits.get(language) ?? fallback;
-    req.language = language;
-    req.languages = [language];
+    const kit = kits.pick(code, code && languageUtils.getLanguagePartFromCode(code));
+    req.language = kit.language;
+    req.languages = [kit.language];
     req.t = kit.t;
     res.locals.t = kit.t;
-    res.locals.language = language;
+    res.locals.language = kit.language;
     res.locals.intlLocale = kit.intlLocale;
     res.locals.clinic = kit.clinic;
-    res.setHeader('Content-Language', language);
+    res.setHeader('Content-Language', kit.language);
     next();
   };
-}
-
-function clinicLocals(settings: PortalSettings, t: TFunction) {
-  return { ...settings.clinic, displayName: settings.clinic.name ?? t('brand.genericName') };
 }
 
 /**
@@ -103,13 +139,10 @@ function clinicLocals(settings: PortalSettings, t: TFunction) {
  * the page gets the language switch (the clinic's name and number, the `<html lang>` and the Intl
  * locale of dates are set by detectLanguage).
  */
-export function pageLocals(db: Db, instance: I18n, settings: PortalSettings, secureCookies: boolean) {
-  const names = new Map(
-    settings.languages.map((code) => [code, instance.getFixedT(code)('meta.languageName')]),
-  );
+export function pageLocals(db: Db, kits: LanguageKits, secureCookies: boolean) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const asked = req.query.lang;
-    const language = (req.language ?? settings.defaultLanguage) as Language;
+    const language = (req.language ?? kits.fallback.language) as Language;
     if (typeof asked === 'string' && asked === language) {
       res.cookie(LANGUAGE_COOKIE, language, {
         maxAge: ONE_YEAR_MS,
@@ -123,11 +156,11 @@ export function pageLocals(db: Db, instance: I18n, settings: PortalSettings, sec
         req.user.language = language;
       }
     }
-    res.locals.languageChoices = settings.languages.map((code) => ({
-      code,
-      name: names.get(code),
-      href: `${req.path}?lang=${code}`,
-      current: code === language,
+    res.locals.languageChoices = kits.all().map((kit) => ({
+      code: kit.language,
+      name: kit.languageName,
+      href: `${req.path}?lang=${kit.language}`,
+      current: kit.language === language,
     }));
     next();
   };
@@ -137,14 +170,14 @@ export function pageLocals(db: Db, instance: I18n, settings: PortalSettings, sec
  * For an error page of a request that failed before the middleware above ran (a body too large,
  * a bad content type): the default language, and no language switch.
  */
-export function fallbackPageLocals(instance: I18n, settings: PortalSettings) {
+export function fallbackPageLocals(kits: LanguageKits) {
   return (_req: Request, res: Response): void => {
     if (res.locals.t && res.locals.clinic) return;
-    const t = instance.getFixedT(settings.defaultLanguage);
+    const { language, t, intlLocale, clinic } = kits.fallback;
     res.locals.t = t;
-    res.locals.language = settings.defaultLanguage;
-    res.locals.intlLocale = t('meta.intlLocale');
-    res.locals.clinic = clinicLocals(settings, t);
+    res.locals.language = language;
+    res.locals.intlLocale = intlLocale;
+    res.locals.clinic = clinic;
     res.locals.languageChoices = [];
   };
 }
