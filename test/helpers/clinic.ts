@@ -154,6 +154,27 @@ export async function launchForm(agent: Agent, path: string) {
   return { page, launchKey, _csrf: csrfFrom(page.text) };
 }
 
+/** The booking page's links to its other days, in page order, as paths to request. */
+export function dayLinksOf(html: string): string[] {
+  return [...html.matchAll(/<a href="([^"]+)" class="day-link"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+}
+
+/**
+ * The booking form from `path`, walking its days (the page lists one day's times at a time) until
+ * one offers a slot starting more than `aheadMs` from now: that page's form and the slot.
+ */
+export async function bookingFormWithSlotAfter(agent: Agent, path: string, aheadMs: number) {
+  const farEnough = (html: string) => slotsOf(html).find((s) => s.start * 1000 > Date.now() + aheadMs);
+  let form = await launchForm(agent, path);
+  for (const day of dayLinksOf(form.page.text)) {
+    if (farEnough(form.page.text)) break;
+    form = await launchForm(agent, day);
+  }
+  const slot = farEnough(form.page.text);
+  if (!slot) throw new Error(`no slot more than ${aheadMs} ms ahead from ${path}`);
+  return { form, slot };
+}
+
 export interface OfferedSlot {
   /** The form value, `start-end-providerId`. */
   value: string;

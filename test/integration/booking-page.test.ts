@@ -1,4 +1,11 @@
-import { type ClinicHarness, launchForm, patientOf, slotsOf, startClinic } from '../helpers/clinic';
+import {
+  type ClinicHarness,
+  dayLinksOf,
+  launchForm,
+  patientOf,
+  slotsOf,
+  startClinic,
+} from '../helpers/clinic';
 import { testConfig } from '../helpers/portal';
 
 const THREE_DAYS_MINUTES = 3 * 24 * 60;
@@ -30,9 +37,7 @@ describe('the booking page scales: lead time, provider choice, one day at a time
     expect(slots.length).toBeGreaterThan(0);
     expect(new Set(slots.map((s) => s.providerId))).toEqual(new Set([providers[1]]));
 
-    const days = [...one.page.text.matchAll(/<a href="([^"]+)" class="day-link"/g)].map((m) =>
-      m[1]!.replace(/&amp;/g, '&'),
-    );
+    const days = dayLinksOf(one.page.text);
     const later = await launchForm(agent, days[1]!);
     const laterSlots = slotsOf(later.page.text);
     expect(laterSlots[0]!.day).not.toBe(slots[0]!.day);

@@ -3,7 +3,7 @@ import { OutboxSender } from '../../src/email/sender';
 import { smtpTransport } from '../../src/email/transport';
 import { Mailer } from '../../src/email/mailer';
 import { ReminderScheduler } from '../../src/reminders/scheduler';
-import { type ClinicHarness, launchForm, patientOf, slotsOf, startClinic } from '../helpers/clinic';
+import { bookingFormWithSlotAfter, type ClinicHarness, patientOf, startClinic } from '../helpers/clinic';
 import { csrfFrom } from '../helpers/html';
 import { testConfig } from '../helpers/portal';
 import { linkIn, startTestSmtp, type TestSmtp } from '../helpers/smtp';
@@ -42,18 +42,11 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
   /** The first slot more than 26 hours away: booked outside both offsets, whatever the time of day. */
   async function bookFirstSlot() {
     const { agent, fields, account } = await patientOf(h);
-    // The booking page lists one day's times at a time: walk its days until one is far enough.
-    let form = await launchForm(agent, `/appointments/new?tz=${NEW_YORK}`);
-    const days = [...form.page.text.matchAll(/<a href="([^"]+)" class="day-link"/g)].map((m) =>
-      m[1]!.replace(/&amp;/g, '&'),
+    const { form, slot } = await bookingFormWithSlotAfter(
+      agent,
+      `/appointments/new?tz=${NEW_YORK}`,
+      26 * 3_600_000,
     );
-    const farEnough = (html: string) =>
-      slotsOf(html).find((s) => s.start * 1000 > Date.now() + 26 * 3_600_000);
-    for (const day of days) {
-      if (farEnough(form.page.text)) break;
-      form = await launchForm(agent, day);
-    }
-    const slot = farEnough(form.page.text)!;
     const res = await agent
       .post('/appointments')
       .type('form')

@@ -7,10 +7,9 @@ import { smtpTransport } from '../../src/email/transport';
 import { ReminderScheduler } from '../../src/reminders/scheduler';
 import {
   type Agent,
+  bookingFormWithSlotAfter,
   type ClinicHarness,
-  launchForm,
   patientOf,
-  slotsOf,
   startClinic,
 } from '../helpers/clinic';
 import { csrfOf, newPatient, signUp, testConfig } from '../helpers/portal';
@@ -65,17 +64,11 @@ describe('emails in the patient’s language (real sandbox, real SMTP server)', 
 
   /** The first slot more than 26 hours away (outside both reminder offsets), booked. */
   async function book(agent: Agent) {
-    let form = await launchForm(agent, `/appointments/new?tz=${NEW_YORK}`);
-    const days = [...form.page.text.matchAll(/<a href="([^"]+)" class="day-link"/g)].map((m) =>
-      m[1]!.replace(/&amp;/g, '&'),
+    const { form, slot } = await bookingFormWithSlotAfter(
+      agent,
+      `/appointments/new?tz=${NEW_YORK}`,
+      26 * 3_600_000,
     );
-    const farEnough = (html: string) =>
-      slotsOf(html).find((s) => s.start * 1000 > Date.now() + 26 * 3_600_000);
-    for (const day of days) {
-      if (farEnough(form.page.text)) break;
-      form = await launchForm(agent, day);
-    }
-    const slot = farEnough(form.page.text)!;
     const res = await agent
       .post('/appointments')
       .type('form')

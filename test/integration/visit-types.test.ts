@@ -1,5 +1,6 @@
 import { SEEDED_CONSULTATIONS } from '../../src/sandbox/seed';
 import {
+  dayLinksOf,
   type ClinicHarness,
   endpointsCalled,
   launchForm,
@@ -48,7 +49,7 @@ describe('the booking page asks for the visit type when the clinic offers severa
     expect(slots.length).toBeGreaterThan(0);
     expect(slots.every((s) => s.end - s.start === 30 * 60)).toBe(true);
     expect(page.text).toContain('data-testid="visit-type"');
-    const days = [...page.text.matchAll(/<a href="([^"]+)" class="day-link"/g)].map((m) => m[1]!);
+    const days = dayLinksOf(page.text);
     expect(days.length).toBeGreaterThan(1);
     expect(days.every((d) => d.includes('type=2'))).toBe(true);
     expect(page.text).toContain('<input type="hidden" name="type" value="2">');
