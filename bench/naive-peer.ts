@@ -7,6 +7,7 @@ import passport from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { VseeSettings } from '../src/config';
 import { serveParent } from './ipc';
+import { phaseProfiler } from './profiler';
 
 /**
  * The naive peer: the integration a clinic developer would write from VSee's docs, plainly, with
@@ -110,9 +111,18 @@ app.post('/visits/walkin', async (req, res) => {
 
 const server = app.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  serveParent({ url: `http://127.0.0.1:${port}` }, { rss: () => process.memoryUsage().rss }, async () => {
-    server.closeAllConnections();
-    server.close();
-  });
+  const profiler = phaseProfiler();
+  serveParent(
+    { url: `http://127.0.0.1:${port}` },
+    {
+      rss: () => process.memoryUsage().rss,
+      profileStart: () => profiler.start(),
+      profileStop: (name) => profiler.stop(name as string),
+    },
+    async () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  );
 });
 server.keepAliveTimeout = 65_000;

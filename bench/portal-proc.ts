@@ -1,8 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { sql } from 'kysely';
 import { createApp } from '../src/app';
 import { loadConfig } from '../src/config';
@@ -16,33 +14,10 @@ import { VseeClient } from '../src/vsee';
 import { createLogger } from '../src/web/logger';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../src/web/rate-limits';
 import { serveParent } from './ipc';
+import { phaseProfiler } from './profiler';
 import { VISITS_PER_PAGE_PATIENT } from './patients';
 
-/**
- * A CPU profile of one phase only (`--cpu-prof`): the launch run, or one page run, without the
- * start-up, the sign-ups and the other phases a whole-process profile would mix in.
- */
-const profiler = (() => {
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      session.post(method, (err, result) => (err ? reject(err) : resolve(result))),
-    );
-  return {
-    start: async () => {
-      await post('Profiler.enable');
-      await post('Profiler.start');
-    },
-    stop: async (name: string) => {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      mkdirSync(join(__dirname, 'profiles'), { recursive: true });
-      const file = join(__dirname, 'profiles', `${name}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(profile));
-      return file;
-    },
-  };
-})();
+const profiler = phaseProfiler();
 
 /** What the portal child tells the parent once it listens. */
 export interface PortalReady {

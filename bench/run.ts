@@ -77,14 +77,17 @@ async function withCpuPerRequest(
   return { result, cpu };
 }
 
-/** With --cpu-prof, the portal profiles `load` alone: bench/profiles/portal-<name>.cpuprofile. */
-async function profiled(portal: Child<unknown>, name: string, load: () => Promise<LoadResult>) {
+/**
+ * With --cpu-prof, `server` (the portal or the naive peer) profiles `load` alone:
+ * bench/profiles/<name>.cpuprofile, e.g. portal-launches and naive-launches side by side.
+ */
+async function profiled(server: Child<unknown>, name: string, load: () => Promise<LoadResult>) {
   if (!flags['cpu-prof']) return load();
-  await portal.call('profileStart');
+  await server.call('profileStart');
   try {
     return await load();
   } finally {
-    await portal.call('profileStop', `portal-${name}`);
+    await server.call('profileStop', name);
   }
 }
 
@@ -122,7 +125,10 @@ async function main(): Promise<void> {
     if (warmup > 0) await naive(naiveProc.ready.url, naiveCookies, patients, warmup);
     const { result: naiveResult, cpu: naiveCpu } = await withCpuPerRequest(
       { sandbox, naive: naiveProc },
-      () => naive(naiveProc.ready.url, naiveCookies, patients, measured),
+      () =>
+        profiled(naiveProc, 'naive-launches', () =>
+          naive(naiveProc.ready.url, naiveCookies, patients, measured),
+        ),
     );
     const naiveStats = await sandbox.call<SandboxStats>('stats');
     await naiveProc.stop();
@@ -149,7 +155,7 @@ async function main(): Promise<void> {
     const warmStats = await sandbox.call<SandboxStats>('stats');
     await sandbox.call('reset');
     const { result: portalResult, cpu: portalCpu } = await withCpuPerRequest({ sandbox, portal }, () =>
-      profiled(portal, 'launches', () => launches(base, signedUp, patients, measured)),
+      profiled(portal, 'portal-launches', () => launches(base, signedUp, patients, measured)),
     );
     const portalStats = await sandbox.call<SandboxStats>('stats');
 
@@ -165,10 +171,10 @@ async function main(): Promise<void> {
       if (warmup > 0) await page(base, '/visits', readers, patients, warmup);
       pages = {
         home: await withCpuPerRequest({ portal }, () =>
-          profiled(portal, 'home', () => page(base, '/', readers, patients, pagesSeconds)),
+          profiled(portal, 'portal-home', () => page(base, '/', readers, patients, pagesSeconds)),
         ),
         visits: await withCpuPerRequest({ portal }, () =>
-          profiled(portal, 'visits', () => page(base, '/visits', readers, patients, pagesSeconds)),
+          profiled(portal, 'portal-visits', () => page(base, '/visits', readers, patients, pagesSeconds)),
         ),
       };
     }

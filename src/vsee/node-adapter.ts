@@ -33,7 +33,10 @@ export function nodeAdapter(agent: http.Agent): AxiosAdapter {
           );
         headers['Content-Length'] = String(length);
       }
-      const signal = config.signal as AbortSignal | undefined;
+      // An AbortSignal or our CallAbort: both have `aborted` and the two listener methods.
+      const signal = config.signal as
+        | (Pick<AbortSignal, 'aborted'> & Pick<EventTarget, 'addEventListener' | 'removeEventListener'>)
+        | undefined;
       if (signal?.aborted) return reject(canceled(config));
 
       const transport = url.protocol === 'https:' ? https : http;
