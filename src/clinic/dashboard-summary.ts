@@ -1,4 +1,6 @@
+import { compiledQuery } from '../db/compiled';
 import type { Db } from '../db/connection';
+import type { Visit } from '../db/schema';
 import type { Clock } from './time-zones';
 import { APPOINTMENT_OPENS_BEFORE_SECONDS, type StatusTone, visitRow } from './view-models';
 import { OPEN_STATUSES } from './visit-status';
@@ -15,6 +17,17 @@ export interface DashboardSummary {
   }>;
 }
 
+// Every dashboard view reads it: compiled once (src/db/compiled.ts).
+const selectOpenVisits = compiledQuery<{ accountId: number }, Visit>((db, param) =>
+  db
+    .selectFrom('visits')
+    .selectAll()
+    .where('account_id', '=', param('accountId'))
+    .where('status', 'in', OPEN_STATUSES)
+    .orderBy('created_at', 'desc')
+    .limit(50),
+);
+
 /**
  * What the dashboard tells a patient before the four actions: a walk-in still open, the next
  * appointment, the questions still waiting. From our own records (My visits asks VSee for fresh
@@ -26,14 +39,7 @@ export async function dashboardSummary(
   clock: Clock,
   nowMs = Date.now(),
 ): Promise<DashboardSummary> {
-  const open = await db
-    .selectFrom('visits')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('status', 'in', OPEN_STATUSES)
-    .orderBy('created_at', 'desc')
-    .limit(50)
-    .execute();
+  const { rows: open } = await selectOpenVisits(db, { accountId });
   const now = Math.floor(nowMs / 1000);
   const walkin = open.find((v) => v.kind === 'walkin');
   const next = open

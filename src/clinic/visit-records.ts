@@ -332,15 +332,10 @@ export async function findHoldingWalkin(db: Db, accountId: number): Promise<Visi
     .executeTakeFirst();
 }
 
-/** The patient's launches whose outcome is not known yet (and ones a dead process left starting). */
-export async function findUnsettled(
-  db: Db,
-  accountId: number,
-  kind?: VisitKind,
-  abandonedAfterMs = ABANDONED_AFTER_MS,
-): Promise<VisitRecord[]> {
-  const abandonedBefore = new Date(Date.now() - abandonedAfterMs).toISOString();
-  let query = db
+// The queries behind every page of visits (dashboard, My visits): compiled once, like the launch's.
+// An unsettled launch is one whose outcome is unknown, or one a dead process left starting.
+function unsettledOf(db: Db, accountId: number, abandonedBefore: string) {
+  return db
     .selectFrom('visits')
     .selectAll()
     .where('account_id', '=', accountId)
@@ -350,17 +345,42 @@ export async function findUnsettled(
         eb.and([eb('status', '=', 'starting'), eb('updated_at', '<', abandonedBefore)]),
       ]),
     );
-  if (kind) query = query.where('kind', '=', kind);
-  return query.orderBy('id', 'asc').execute();
+}
+const selectUnsettled = compiledQuery<{ accountId: number; abandonedBefore: string }, VisitRecord>(
+  (db, param) => unsettledOf(db, param('accountId'), param('abandonedBefore')).orderBy('id', 'asc'),
+);
+const selectUnsettledOfKind = compiledQuery<
+  { accountId: number; abandonedBefore: string; kind: VisitKind },
+  VisitRecord
+>((db, param) =>
+  unsettledOf(db, param('accountId'), param('abandonedBefore'))
+    .where('kind', '=', param('kind'))
+    .orderBy('id', 'asc'),
+);
+const selectListed = compiledQuery<{ accountId: number }, VisitRecord>((db, param) =>
+  db
+    .selectFrom('visits')
+    .selectAll()
+    .where('account_id', '=', param('accountId'))
+    .where('status', 'not in', ['starting', 'failed'])
+    .orderBy('id', 'desc'),
+);
+
+/** The patient's launches whose outcome is not known yet (and ones a dead process left starting). */
+export async function findUnsettled(
+  db: Db,
+  accountId: number,
+  kind?: VisitKind,
+  abandonedAfterMs = ABANDONED_AFTER_MS,
+): Promise<VisitRecord[]> {
+  const abandonedBefore = new Date(Date.now() - abandonedAfterMs).toISOString();
+  const { rows } = kind
+    ? await selectUnsettledOfKind(db, { accountId, abandonedBefore, kind })
+    : await selectUnsettled(db, { accountId, abandonedBefore });
+  return rows;
 }
 
 /** Every visit this patient started from the portal, newest first (failed attempts left out). */
 export async function listVisits(db: Db, accountId: number): Promise<VisitRecord[]> {
-  return db
-    .selectFrom('visits')
-    .selectAll()
-    .where('account_id', '=', accountId)
-    .where('status', 'not in', ['starting', 'failed'])
-    .orderBy('id', 'desc')
-    .execute();
+  return (await selectListed(db, { accountId })).rows;
 }
