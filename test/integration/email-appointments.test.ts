@@ -1,12 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { OutboxSender } from '../../src/email/sender';
-import { smtpTransport } from '../../src/email/transport';
-import { Mailer } from '../../src/email/mailer';
-import { ReminderScheduler } from '../../src/reminders/scheduler';
-import { bookingFormWithSlotAfter, type ClinicHarness, patientOf, startClinic } from '../helpers/clinic';
+import type { OutboxSender } from '../../src/email/sender';
+import type { ReminderScheduler } from '../../src/reminders/scheduler';
+import { bookingFormWithSlotAfter, type ClinicHarness, patientOf } from '../helpers/clinic';
 import { csrfFrom } from '../helpers/html';
-import { testConfig } from '../helpers/portal';
-import { linkIn, startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { type MailingClinic, startMailingClinic } from '../helpers/mailing-clinic';
+import { linkIn, type TestSmtp } from '../helpers/smtp';
 
 jest.setTimeout(60_000);
 
@@ -14,6 +12,7 @@ const PUBLIC_URL = 'https://portal.example.test';
 const NEW_YORK = 'America/New_York';
 
 describe('appointment emails: confirmation and reminders (real sandbox, real SMTP server)', () => {
+  let mailing: MailingClinic;
   let smtp: TestSmtp;
   let h: ClinicHarness;
   let sender: OutboxSender;
@@ -21,23 +20,13 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
   const reason = `CANARYREASON${randomBytes(6).toString('hex')}`;
 
   beforeAll(async () => {
-    smtp = await startTestSmtp();
-    const config = testConfig({ SMTP_URL: smtp.url, PUBLIC_URL, REQUIRE_VERIFIED_EMAIL: 'off' });
-    h = await startClinic({
-      config,
+    mailing = await startMailingClinic({
+      publicUrl: PUBLIC_URL,
       sandbox: { tokenFactory: () => `CANARYTOKEN${randomBytes(14).toString('hex')}` },
     });
-    sender = new OutboxSender(h.testDb.db, smtpTransport(smtp.url), config.mail.from, h.logger, {
-      pollMs: 50,
-    });
-    sender.start();
-    scheduler = new ReminderScheduler(h.testDb.db, new Mailer(h.testDb.db, config, h.logger), h.logger);
+    ({ smtp, h, sender, scheduler } = mailing);
   });
-  afterAll(async () => {
-    await sender.stop();
-    await smtp.close();
-    await h.close();
-  });
+  afterAll(() => mailing.close());
 
   /** The first slot more than 26 hours away: booked outside both offsets, whatever the time of day. */
   async function bookFirstSlot() {

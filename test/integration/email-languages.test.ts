@@ -1,20 +1,11 @@
 import request from 'supertest';
-import type { ParsedMail } from 'mailparser';
 import { momentLabel } from '../../src/clinic/time-zones';
-import { Mailer } from '../../src/email/mailer';
-import { OutboxSender } from '../../src/email/sender';
-import { smtpTransport } from '../../src/email/transport';
-import { ReminderScheduler } from '../../src/reminders/scheduler';
-import {
-  type Agent,
-  bookingFormWithSlotAfter,
-  type ClinicHarness,
-  patientOf,
-  startClinic,
-} from '../helpers/clinic';
-import { csrfOf, newPatient, signUp, testConfig } from '../helpers/portal';
+import type { ReminderScheduler } from '../../src/reminders/scheduler';
+import { type Agent, bookingFormWithSlotAfter, type ClinicHarness, patientOf } from '../helpers/clinic';
+import { csrfOf, newPatient, signUp } from '../helpers/portal';
 import { textOf } from '../helpers/i18n';
-import { startTestSmtp, type TestSmtp } from '../helpers/smtp';
+import { type MailingClinic, startMailingClinic } from '../helpers/mailing-clinic';
+import { mailTo, type TestSmtp } from '../helpers/smtp';
 
 jest.setTimeout(60_000);
 
@@ -25,42 +16,16 @@ const NEW_YORK = 'America/New_York';
  * the account), else the language of the page that caused it; dates in that language's format.
  */
 describe('emails in the patient’s language (real sandbox, real SMTP server)', () => {
+  let mailing: MailingClinic;
   let smtp: TestSmtp;
   let h: ClinicHarness;
-  let sender: OutboxSender;
   let scheduler: ReminderScheduler;
 
   beforeAll(async () => {
-    smtp = await startTestSmtp();
-    const config = testConfig({
-      SMTP_URL: smtp.url,
-      PUBLIC_URL: 'https://portal.example.test',
-      REQUIRE_VERIFIED_EMAIL: 'off',
-    });
-    h = await startClinic({ config });
-    sender = new OutboxSender(h.testDb.db, smtpTransport(smtp.url), config.mail.from, h.logger, {
-      pollMs: 50,
-    });
-    sender.start();
-    scheduler = new ReminderScheduler(h.testDb.db, new Mailer(h.testDb.db, config, h.logger), h.logger);
+    mailing = await startMailingClinic({ publicUrl: 'https://portal.example.test' });
+    ({ smtp, h, scheduler } = mailing);
   });
-  afterAll(async () => {
-    await sender.stop();
-    await smtp.close();
-    await h.close();
-  });
-
-  async function mailTo(address: string, subject: RegExp): Promise<ParsedMail> {
-    const until = Date.now() + 15_000;
-    for (;;) {
-      const found = smtp.received.find(
-        (m) => JSON.stringify(m.to).includes(address) && subject.test(m.subject ?? ''),
-      );
-      if (found) return found;
-      if (Date.now() > until) throw new Error(`no email "${subject}" to ${address}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
+  afterAll(() => mailing.close());
 
   /** The first slot more than 26 hours away (outside both reminder offsets), booked. */
   async function book(agent: Agent) {
@@ -106,14 +71,14 @@ describe('emails in the patient’s language (real sandbox, real SMTP server)', 
           JSON.stringify(m.to).includes(fields.email) &&
           subject(t('mail.verify.subject', { clinic })).test(m.subject ?? ''),
       );
-    await mailTo(fields.email, subject(t('mail.verify.subject', { clinic })));
+    await mailTo(smtp, fields.email, subject(t('mail.verify.subject', { clinic })));
     return {
       when,
       t,
       verify: verifications().at(-1)!,
-      reset: await mailTo(fields.email, subject(t('mail.reset.subject', { clinic }))),
-      confirmation: await mailTo(fields.email, subject(t('mail.confirmation.subject', { when }))),
-      reminder: await mailTo(fields.email, subject(t('mail.reminder.subject', { when }))),
+      reset: await mailTo(smtp, fields.email, subject(t('mail.reset.subject', { clinic }))),
+      confirmation: await mailTo(smtp, fields.email, subject(t('mail.confirmation.subject', { when }))),
+      reminder: await mailTo(smtp, fields.email, subject(t('mail.reminder.subject', { when }))),
     };
   }
 
@@ -150,6 +115,7 @@ describe('emails in the patient’s language (real sandbox, real SMTP server)', 
     expect(account.language).toBe('es');
     const clinic = textOf('brand.genericName', 'es');
     const verify = await mailTo(
+      smtp,
       fields.email,
       new RegExp(`^${textOf('mail.verify.subject', 'es').replace('{{clinic}}', clinic)}$`),
     );
