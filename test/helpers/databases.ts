@@ -17,6 +17,14 @@ export function testDbKinds(): TestDbKind[] {
 }
 
 /**
+ * Kysely's migrator finds its own table with a query over every schema that calls
+ * `has_schema_privilege` on each; a schema another test file drops during that query makes it fail
+ * ("schema … does not exist"). So test files migrate holding this advisory lock shared and drop
+ * their schema holding it exclusively (both released when their connection ends).
+ */
+const SCHEMA_DROP_LOCK = 7_310_417;
+
+/**
  * A migrated, empty database for one test file: SQLite in memory, or a fresh PostgreSQL schema
  * (dropped on close) so parallel test files never see each other's rows.
  */
@@ -31,18 +39,27 @@ export async function openTestDb(kind: TestDbKind): Promise<TestDb> {
   const schema = `test_${randomBytes(6).toString('hex')}`;
   const admin = new Client({ connectionString: url });
   await admin.connect();
-  await admin.query(`create schema ${schema}`);
-  await admin.end();
-  const db = openDb(url, { searchPath: schema, poolSize: 5 });
-  await migrateToLatest(db, { schema });
+  let db: Db;
+  try {
+    await admin.query(`create schema ${schema}`);
+    await admin.query('select pg_advisory_lock_shared($1)', [SCHEMA_DROP_LOCK]);
+    db = openDb(url, { searchPath: schema, poolSize: 5 });
+    await migrateToLatest(db, { schema });
+  } finally {
+    await admin.end();
+  }
   return {
     db,
     close: async () => {
       await db.destroy();
       const cleanup = new Client({ connectionString: url });
       await cleanup.connect();
-      await cleanup.query(`drop schema ${schema} cascade`);
-      await cleanup.end();
+      try {
+        await cleanup.query('select pg_advisory_lock($1)', [SCHEMA_DROP_LOCK]);
+        await cleanup.query(`drop schema ${schema} cascade`);
+      } finally {
+        await cleanup.end();
+      }
     },
   };
 }
