@@ -1,15 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { capturingLogger } from '../helpers/logs';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { buildPortal, testConfig } from '../helpers/portal';
+import { spawnServer } from '../helpers/server-process';
+import { freePort } from '../helpers/waiting';
 
-const ROOT = join(__dirname, '../..');
 const STRONG_SECRET = randomBytes(32).toString('hex');
 const REAL_VSEE = {
   VSEE_API_URL: 'https://api-acme.vsee.me/api_v3',
@@ -27,52 +24,12 @@ function listening(port = 0): Promise<Server> {
   });
 }
 
-async function freePort(): Promise<number> {
-  const server = await listening();
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** The real entry point (through tsx); resolves when it exits or prints "listening". */
-function boot(env: Record<string, string>) {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: ROOT,
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'boot-')), 'portal.db')}`,
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const ready = new Promise<void>((resolve, reject) => {
-    const timer = setInterval(() => {
-      if (/listening on/.test(stdout)) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 50);
-    void exited.then(() => {
-      clearInterval(timer);
-      reject(new Error(`exited before listening: ${stderr}`));
-    });
-  });
-  // Tests that expect an early exit never await `ready`: its rejection must not crash the run.
-  ready.catch(() => undefined);
-  return { child, exited, ready, output: () => ({ stdout, stderr }) };
-}
-
 describe('no silent traps at boot', () => {
   it('a port already in use exits 1 naming PORT, and never says "listening"', async () => {
     const taken = await listening();
     const port = (taken.address() as { port: number }).port;
     try {
-      const run = boot({ PORT: String(port), SANDBOX_PORT: String(await freePort()) });
+      const run = spawnServer({ PORT: String(port), SANDBOX_PORT: String(await freePort()) });
       expect(await run.exited).toBe(1);
       expect(run.output().stderr).toContain(`PORT: port ${port} is already in use`);
       expect(run.output().stdout).not.toContain('listening');
@@ -106,7 +63,7 @@ describe('no silent traps at boot', () => {
   ])(
     'in production, %j exits 1 naming %s',
     async (env, message) => {
-      const run = boot({ NODE_ENV: 'production', ...env });
+      const run = spawnServer({ NODE_ENV: 'production', ...env });
       expect(await run.exited).toBe(1);
       expect(run.output().stderr).toContain(message);
     },
@@ -115,7 +72,7 @@ describe('no silent traps at boot', () => {
 
   it('METRICS_PORT opens a second listener with /metrics; the public port does not serve it', async () => {
     const [port, metricsPort] = [await freePort(), await freePort()];
-    const run = boot({
+    const run = spawnServer({
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
       SANDBOX_PORT: String(await freePort()),

@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,11 +6,10 @@ import request from 'supertest';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { csrfFrom, sessionCookie } from '../helpers/html';
 import { newPatient } from '../helpers/portal';
+import { spawnServer, untilListening } from '../helpers/server-process';
 import { freePort, until } from '../helpers/waiting';
 
 jest.setTimeout(90_000);
-
-const ROOT = join(__dirname, '../..');
 
 describe('a portal process killed (kill -9) in the middle of a launch, restarted on the same database', () => {
   let sandbox: RunningSandbox;
@@ -28,29 +27,22 @@ describe('a portal process killed (kill -9) in the middle of a launch, restarted
   /** The real server process (as the image runs it), pointed at the sandbox as a real VSee clinic. */
   async function startPortal(port: number): Promise<ChildProcess> {
     const base = `http://127.0.0.1:${port}`;
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        PORT: String(port),
-        PUBLIC_URL: base,
-        DATABASE_URL: database,
-        SESSION_SECRET: 'process-death-test-secret-0123456789abcdef',
-        VSEE_API_URL: sandbox.vsee.apiUrl,
-        VSEE_CLINIC_URL: sandbox.vsee.clinicUrl,
-        VSEE_ACCOUNT_CODE: sandbox.vsee.accountCode,
-        VSEE_API_KEY: sandbox.vsee.apiKey,
-        VSEE_API_SECRET: sandbox.vsee.apiSecret,
-        VSEE_ROOM_CODE: sandbox.vsee.roomCode,
-        // A launch left in progress by a dead process is taken over after 1 s (30 s by default).
-        LAUNCH_TAKEOVER_SECONDS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const server = spawnServer({
+      PORT: String(port),
+      PUBLIC_URL: base,
+      DATABASE_URL: database,
+      SESSION_SECRET: 'process-death-test-secret-0123456789abcdef',
+      VSEE_API_URL: sandbox.vsee.apiUrl,
+      VSEE_CLINIC_URL: sandbox.vsee.clinicUrl,
+      VSEE_ACCOUNT_CODE: sandbox.vsee.accountCode,
+      VSEE_API_KEY: sandbox.vsee.apiKey,
+      VSEE_API_SECRET: sandbox.vsee.apiSecret,
+      VSEE_ROOM_CODE: sandbox.vsee.roomCode,
+      // A launch left in progress by a dead process is taken over after 1 s (30 s by default).
+      LAUNCH_TAKEOVER_SECONDS: '1',
     });
-    let out = '';
-    proc.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await until(() => /listening/i.test(out), 30_000);
-    return proc;
+    await untilListening(server, 30_000);
+    return server.child;
   }
 
   async function dashboardForm(base: string, cookie: string) {

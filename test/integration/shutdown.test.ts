@@ -1,57 +1,31 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { type ChildProcess } from 'node:child_process';
 import { Agent } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import request from 'supertest';
 import { csrfFrom } from '../helpers/html';
 import { newPatient } from '../helpers/portal';
-import { freePort } from '../helpers/waiting';
-
-const ROOT = join(__dirname, '../..');
-
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(
-      () => reject(new Error(`no "${pattern}" within ${timeoutMs} ms:\n${seen}`)),
-      timeoutMs,
-    );
-    child.stdout!.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (pattern.test(seen)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-}
+import { startServerOnFreePorts } from '../helpers/server-process';
 
 describe('graceful shutdown of the real server process (docs/security.md R1)', () => {
-  let child: ChildProcess;
+  let child: ChildProcess | undefined;
   afterEach(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (child && child.exitCode === null) child.kill('SIGKILL');
   });
 
   it('on SIGTERM with keep-alive clients: /readyz turns 503 at once, a launch in progress still gets its 302, and the process exits 0 well within the drain timeout', async () => {
-    const [port, sandboxPort] = [await freePort(), await freePort()];
-    const base = `http://127.0.0.1:${port}`;
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
+    // Generous: tsx compiles the whole app on a shared, busy machine.
+    const server = await startServerOnFreePorts(
+      (port, sandboxPort) => ({
         PORT: String(port),
-        PUBLIC_URL: base,
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
         SANDBOX_PORT: String(sandboxPort),
-        DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'portal-')), 'portal.db')}`,
         SESSION_SECRET: 'shutdown-test-secret-0123456789abcdef',
         SHUTDOWN_DELAY_SECONDS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    // Generous: tsx compiles the whole app on a shared, busy machine.
-    await waitForLine(child, /listening on/, 45_000);
+      }),
+      45_000,
+    );
+    child = server.child;
+    const { exited, sandboxPort } = server;
+    const base = `http://127.0.0.1:${server.port}`;
     // A browser's connections: kept open between requests (the launch's and an idle one).
     const keepAlive = new Agent({ keepAlive: true });
     await request(base).get('/healthz').agent(keepAlive).expect(200);
