@@ -22,7 +22,9 @@ import { BODY_LIMIT, requireFormBodies } from './web/body-guards';
 import { csrfProtection, exposeCsrfToken } from './web/csrf';
 import { errorHandler, notFound } from './web/errors';
 import { healthRoutes, type ReadinessCheck } from './web/health';
+import { ClinicRoom } from './clinic/clinic-room';
 import { clinicZoneSource } from './clinic/clinic-zone';
+import { VisitTypes } from './clinic/visit-types';
 import { createI18n, detectLanguage, fallbackPageLocals, LanguageKits, pageLocals } from './web/i18n';
 import type { Logger } from './web/logger';
 import { RateLimits } from './web/rate-limits';
@@ -164,13 +166,16 @@ export function createApp(deps: AppDeps): Express {
   app.use(portalRoutes(db, passport, cookieName, rateLimits, mailer, config.portal));
   app.use(emailRoutes({ db, mailer, rateLimits, logger }));
   app.use(VSEE_PATHS, requireVerifiedEmail(mailer));
+  // One read of the VSee room, kept a few minutes, for both the clinic's zone and its visit types.
+  const room = new ClinicRoom(deps.vseeClient);
   app.use(
     clinicRoutes(
       clinicDeps,
       rateLimits,
       {
         settings: config.portal,
-        clinicZone: clinicZoneSource(config.portal.clinic.timezone, deps.vseeClient, logger),
+        clinicZone: clinicZoneSource(config.portal.clinic.timezone, room, logger),
+        visitTypes: new VisitTypes(room),
         mail: new AppointmentMail(db, mailer),
       },
       deps.metrics,

@@ -1,5 +1,6 @@
 import type { Logger } from '../web/logger';
-import { isVseeError, type VseeClient } from '../vsee';
+import { isVseeError } from '../vsee';
+import type { ClinicRoom } from './clinic-room';
 import { isTimeZone } from './time-zones';
 
 /** How long a failed look-up of the room's zone is trusted before VSee is asked again. */
@@ -18,7 +19,7 @@ export interface ClinicZone {
 
 export function clinicZoneSource(
   configured: string | undefined,
-  vsee: VseeClient,
+  room: Pick<ClinicRoom, 'read'>,
   logger: Logger,
 ): ClinicZone {
   if (configured) return { get: async () => configured, peek: () => configured };
@@ -29,8 +30,8 @@ export function clinicZoneSource(
     if (known) return known;
     if (Date.now() - failedAt < RETRY_AFTER_MS) return 'UTC';
     try {
-      const room = await vsee.getRoom();
-      known = isTimeZone(room.defaultTimezone) ? room.defaultTimezone : 'UTC';
+      const { defaultTimezone } = await room.read();
+      known = isTimeZone(defaultTimezone) ? defaultTimezone : 'UTC';
       return known;
     } catch (error) {
       if (!isVseeError(error)) throw error;

@@ -16,7 +16,7 @@ import { inviteSomeone } from './flows/invite';
 import { goToClinic, rejoinVisit, seeDoctorNow } from './flows/launch';
 import { findVisitFresh, listVisitsFresh, settleForPage } from './flows/refresh-statuses';
 import { SlotCache } from './slot-cache';
-import { chooseType, VisitTypes } from './visit-types';
+import { chooseType, type VisitTypes } from './visit-types';
 import { appointmentSchema, econsultSchema, SLOT_VALUE, visitIdParam, walkinSchema } from './forms';
 import type { AppointmentMail } from '../email/appointment-mail';
 import type { ClinicZone } from './clinic-zone';
@@ -50,10 +50,12 @@ async function unlessUnsettled(res: Response, launch: () => Promise<void>): Prom
   }
 }
 
-/** What the clinic pages need beyond the flows: the portal's settings and the clinic's zone. */
+/** What the clinic pages need beyond the flows: the portal's settings, the clinic's zone and visit types. */
 export interface ClinicPortal {
   settings: PortalSettings;
   clinicZone: ClinicZone;
+  /** The room's visit types; it reads the room that clinicZone reads (one ClinicRoom). */
+  visitTypes: VisitTypes;
   /** Booking emails and the .ics file (src/email/appointment-mail.ts). */
   mail: AppointmentMail;
 }
@@ -109,7 +111,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
   });
 
   const slotCache = new SlotCache();
-  const visitTypes = new VisitTypes(deps.vsee);
+  const { visitTypes } = portal;
   const mail = portal.mail;
 
   async function renderDashboard(req: Request, res: Response, status: number, locals: object = {}) {

@@ -2,7 +2,7 @@ import type { OpenSlots } from './flows/appointments';
 
 /**
  * A patient's slot list, kept for a short time: every view of the slot page mints an SSO token and
- * asks VSee, so a reload, a form error or a Back button would otherwise repeat three VSee calls.
+ * asks VSee, so a reload, a form error or a Back button would otherwise repeat two VSee calls.
  * Per process and small (one entry per patient, dropped when stale); a booking or a taken slot
  * drops the patient's entry so the next page is fresh. The entry is of one visit type: another
  * type's list (a different availability answer) replaces it.

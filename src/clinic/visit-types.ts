@@ -1,33 +1,30 @@
-import { type Consultation, isVseeError, type VseeClient } from '../vsee';
+import { type Consultation, isVseeError } from '../vsee';
+import type { ClinicRoom } from './clinic-room';
 
-/** How long the room's list of visit types is trusted: a clinic edits it rarely. */
-const FRESH_MS = 5 * 60_000;
 /** After a failed read, the booking page goes without types this long before asking again. */
 const RETRY_AFTER_MS = 60_000;
 
 /**
- * The visit types the clinic offers (`payment.consultations` of the VSee room), read once and kept
- * for a few minutes for every patient: the room is the clinic's public configuration, and asking
- * for it on each view would cost the slot page a VSee call. An unreadable room means no types,
- * so the booking page works as it did before types (availability without a consultation).
+ * The visit types the clinic offers (`payment.consultations` of the VSee room), from the room as
+ * ClinicRoom keeps it for every patient: asking on each view would cost the slot page a VSee call.
+ * An unreadable room means the last types known, or none, so the booking page works as it did
+ * before types (availability without a consultation).
  */
 export class VisitTypes {
-  private known: { at: number; types: Consultation[] } | undefined;
+  private lastKnown: Consultation[] = [];
   private failedAt = -Infinity;
 
-  constructor(private readonly vsee: Pick<VseeClient, 'getRoom'>) {}
+  constructor(private readonly room: Pick<ClinicRoom, 'read'>) {}
 
   async list(now = Date.now()): Promise<Consultation[]> {
-    if (this.known && now - this.known.at < FRESH_MS) return this.known.types;
-    if (now - this.failedAt < RETRY_AFTER_MS) return this.known?.types ?? [];
+    if (now - this.failedAt < RETRY_AFTER_MS) return this.lastKnown;
     try {
-      const room = await this.vsee.getRoom();
-      this.known = { at: now, types: room.consultations };
-      return room.consultations;
+      this.lastKnown = (await this.room.read(now)).consultations;
+      return this.lastKnown;
     } catch (error) {
       if (!isVseeError(error)) throw error;
       this.failedAt = now;
-      return this.known?.types ?? [];
+      return this.lastKnown;
     }
   }
 }

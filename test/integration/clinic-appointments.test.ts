@@ -75,15 +75,10 @@ describe('Schedule an appointment, against the sandbox', () => {
     expect(testId(page.text, 'first-available')).toContain(wallClock(first.start, NEW_YORK));
     expect(slots.map((s) => s.start)).toEqual([...slots.map((s) => s.start)].sort((a, b) => a - b));
 
-    // First the room's visit types (kept for a few minutes), then SSO, availability and the room.
+    // The room once (its visit types, kept for a few minutes), then SSO and availability: no second
+    // read of the room for the clinic's time zone.
     const calls = h.sandbox.requestLog.entries();
-    expect(calls.slice(0, 2).map((c) => c.endpoint)).toEqual(['rooms/:code', 'users/sso']);
-    expect(
-      calls
-        .slice(2)
-        .map((c) => c.endpoint)
-        .sort(),
-    ).toEqual(['availability', 'rooms/:code']);
+    expect(calls.map((c) => c.endpoint)).toEqual(['rooms/:code', 'users/sso', 'availability']);
     const availability = calls.find((c) => c.endpoint === 'availability')!;
     expect(availability.method).toBe('GET');
     expect(availability.tokenKind).toBe('patient');

@@ -1,6 +1,6 @@
 import { type ClinicHarness, endpointsCalled, launchForm, patientOf, startClinic } from '../helpers/clinic';
 
-/** The slot page asks VSee (SSO, availability, room): it must be cheap to view and bounded per patient. */
+/** The slot page asks VSee (SSO, availability, the room): it must be cheap to view and bounded per patient. */
 describe('Schedule an appointment: a slot page that is cheap and bounded', () => {
   let h: ClinicHarness;
   beforeAll(async () => {
@@ -8,6 +8,23 @@ describe('Schedule an appointment: a slot page that is cheap and bounded', () =>
   });
   afterAll(() => h.close());
   beforeEach(() => h.sandbox.requestLog.clear());
+
+  // First in this file: the room is read by the first slot page of the process.
+  it('the room is read once for everyone: the first view asks VSee for it once (visit types and time zone), later views of other patients not at all', async () => {
+    const first = await patientOf(h);
+    h.sandbox.requestLog.clear();
+
+    // No time zone from the browser: the page needs the clinic's, from the same room as the types.
+    const page = await first.agent.get('/appointments/new').expect(200);
+
+    expect(page.text).toContain('Times are shown in UTC (UTC).');
+    expect(endpointsCalled(h)).toEqual(['rooms/:code', 'users/sso', 'availability']);
+
+    const second = await patientOf(h);
+    h.sandbox.requestLog.clear();
+    await second.agent.get('/appointments/new').expect(200);
+    expect(endpointsCalled(h)).toEqual(['users/sso', 'availability']);
+  });
 
   it('views within a short time reuse the patient’s slot list: 10 views, one SSO', async () => {
     const { agent } = await patientOf(h);

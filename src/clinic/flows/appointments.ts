@@ -39,8 +39,6 @@ export interface SlotChoice {
 
 export interface OpenSlots {
   slots: Slot[];
-  /** The clinic's own time zone, for patients whose browser did not tell us theirs. */
-  clinicTimezone?: string;
 }
 
 /**
@@ -57,19 +55,15 @@ export async function listOpenSlots(
   const start = Math.floor(nowMs / 1000);
   const end = start + BOOKING_WINDOW_DAYS * 86_400;
   const sso = await deps.vsee.ssoLogin(identityOf(ctx.patient), signal);
-  const [slots, room] = await Promise.all([
-    deps.vsee.listAvailability({ start, end, memberId: sso.userId, consultationId }, sso.token, signal),
-    // The room only tells us the clinic's time zone: without it we still show the slots.
-    deps.vsee.getRoom(undefined, signal).catch((error: unknown) => {
-      if (!isVseeError(error)) throw error;
-      return undefined;
-    }),
-  ]);
+  const slots = await deps.vsee.listAvailability(
+    { start, end, memberId: sso.userId, consultationId },
+    sso.token,
+    signal,
+  );
   return {
     slots: slots
       .filter((s) => s.start >= start)
       .sort((a, b) => a.start - b.start || a.providerId.localeCompare(b.providerId)),
-    clinicTimezone: room?.defaultTimezone,
   };
 }
 
