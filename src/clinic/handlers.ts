@@ -284,11 +284,11 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
             slot: { start: Number(start), end: Number(end), providerId: providerId! },
             reason: form.data.reason,
             timezone,
+            visitType: typeChoice.step === 'chosen' ? typeChoice.type.description : undefined,
           });
           slotCache.forget(req.user!.id);
           await mail.booked(req.user!.id, record.id, timezone, {
             requestLanguage: res.locals.language as string | undefined,
-            visitType: typeChoice.step === 'chosen' ? typeChoice.type.description : undefined,
           });
           res.redirect(303, `/appointments/${record.id}`);
         });
@@ -325,6 +325,7 @@ export function clinicHandlers(deps: ClinicDeps, rateLimits: RateLimits, portal:
         until: record.ends_at ? clock.time(record.ends_at) : undefined,
         zone: zoneName(start, clock.timeZone, clock.locale),
         provider: record.provider_name,
+        visitType: record.visit_type,
         opensNow: opensAt * 1000 <= Date.now(),
         opensAt: clock.moment(opensAt),
       });

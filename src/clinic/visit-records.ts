@@ -59,6 +59,7 @@ const updateNote = compiledQuery<
     memberId: string | null;
     startsAt: number | null;
     endsAt: number | null;
+    visitType: string | null;
     now: string;
   },
   never
@@ -70,6 +71,7 @@ const updateNote = compiledQuery<
       vsee_member_id: orKeep(param('memberId'), 'vsee_member_id'),
       starts_at: orKeep(param('startsAt'), 'starts_at'),
       ends_at: orKeep(param('endsAt'), 'ends_at'),
+      visit_type: orKeep(param('visitType'), 'visit_type'),
       updated_at: param('now'),
     })
     .where('id', '=', param('id')),
@@ -241,7 +243,7 @@ export async function markCreated(db: Db, id: number, created: CreatedVisit): Pr
 export async function noteLaunch(
   db: Db,
   id: number,
-  note: { intakeId?: string; memberId?: string; startsAt?: number; endsAt?: number },
+  note: { intakeId?: string; memberId?: string; startsAt?: number; endsAt?: number; visitType?: string },
 ): Promise<void> {
   await updateNote(db, {
     id,
@@ -249,6 +251,7 @@ export async function noteLaunch(
     memberId: note.memberId || null,
     startsAt: note.startsAt || null,
     endsAt: note.endsAt || null,
+    visitType: note.visitType || null,
     now: nowIso(),
   });
 }

@@ -5,6 +5,7 @@ import * as oneOpenWalkin from './migrations/0003_one_open_walkin';
 import * as identities from './migrations/0004_identities';
 import * as email from './migrations/0005_email';
 import * as languageAndConsent from './migrations/0006_language_and_consent';
+import * as visitType from './migrations/0007_visit_type';
 
 // Migrations are listed in code rather than read from a folder, so the same list works from
 // `src/` under Jest, from `dist/` in the container, and can never pick up a stray file.
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0004_identities': identities,
   '0005_email': email,
   '0006_language_and_consent': languageAndConsent,
+  '0007_visit_type': visitType,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -44,6 +44,8 @@ export interface VisitsTable {
   /** Unix seconds of the booked slot (appointments). */
   starts_at: number | null;
   ends_at: number | null;
+  /** The visit type the patient chose when booking, as the clinic describes it (appointments). */
+  visit_type: Generated<string | null>;
   /** starting → a VSee status, failed, or unknown (see src/clinic/visit-status.ts). */
   status: VisitStatus;
   /** When the status last changed (from VSee's event time when a webhook told us). */

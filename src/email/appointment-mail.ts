@@ -21,6 +21,7 @@ export function appointmentDetails(visit: Visit, timeZone: string | null, w: Ema
     visitId: visit.id,
     when: momentLabel(visit.starts_at ?? 0, zone, w.locale),
     provider: visit.provider_name ?? w.t('appointment.anyProvider'),
+    visitType: visit.visit_type ?? undefined,
   };
 }
 
@@ -85,7 +86,7 @@ export class AppointmentMail {
     accountId: number,
     visitId: number,
     timeZone: string | undefined,
-    about: { requestLanguage?: string; visitType?: string } = {},
+    about: { requestLanguage?: string } = {},
   ): Promise<void> {
     const account = await this.db
       .selectFrom('accounts')
@@ -110,7 +111,7 @@ export class AppointmentMail {
       words,
       account.email,
       account.first_name,
-      { ...appointmentDetails(visit, zone, words), visitType: about.visitType },
+      appointmentDetails(visit, zone, words),
       appointmentCalendar(visit, this.mailer.sender.publicUrl, words, this.alarmMinutes()),
     );
     await this.mailer.queue(message, 'appointment_confirmation');

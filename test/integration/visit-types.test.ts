@@ -40,8 +40,8 @@ describe('the booking page asks for the visit type when the clinic offers severa
     expect(none.text).toContain(textOf('schedule.typeMissing'));
   });
 
-  it('a chosen type goes to availability as consultation_id and stays in the day links and the forms', async () => {
-    const { agent } = await patientOf(h);
+  it('a chosen type goes to availability as consultation_id, stays in the day links and the forms, and is kept with the appointment', async () => {
+    const { agent, account } = await patientOf(h);
     h.sandbox.requestLog.clear();
     const { page, launchKey, _csrf } = await launchForm(agent, '/appointments/new?tz=UTC&type=2');
     expect(availabilityCalls(h).map((c) => c.fields.consultation_id)).toEqual(['2']);
@@ -59,6 +59,26 @@ describe('the booking page asks for the visit type when the clinic offers severa
       .type('form')
       .send({ _csrf, launch_key: launchKey, slot: slots[0]!.value, tz: 'UTC', type: '2' });
     expect(booked.status).toBe(303);
+
+    // The type stays with the appointment: its page and its confirmation email name it.
+    const appointment = await agent.get(booked.headers.location!).expect(200);
+    expect(appointment.text).toMatch(
+      /<dt>Type of visit<\/dt><dd data-testid="appointment-type">Consultation \(30 min\)<\/dd>/,
+    );
+    const visitId = Number(/\/appointments\/(\d+)$/.exec(booked.headers.location!)![1]);
+    const [row] = await h.testDb.db
+      .selectFrom('visits')
+      .select('visit_type')
+      .where('id', '=', visitId)
+      .execute();
+    expect(row!.visit_type).toBe('Consultation (30 min)');
+    const mail = await h.testDb.db
+      .selectFrom('outbox')
+      .select('text_body')
+      .where('to_address', '=', account.email)
+      .where('subject', 'like', '%appointment%')
+      .execute();
+    expect(mail.map((m) => m.text_body).join('\n')).toContain('Visit type: Consultation (30 min).');
   });
 
   it('a type the room does not offer answers 400 with a clear message and books nothing', async () => {

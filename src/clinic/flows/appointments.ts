@@ -69,13 +69,14 @@ export async function listOpenSlots(
 
 function bookingRecipe(
   deps: ClinicDeps,
-  input: { slot: SlotChoice; reason?: string; timezone?: string },
+  input: { slot: SlotChoice; reason?: string; timezone?: string; visitType?: string },
 ): VisitRecipe {
   const { slot } = input;
   return {
     action: 'launch_appointment',
     endpoint: 'visits',
     slot: { startsAt: slot.start, endsAt: slot.end },
+    visitType: input.visitType,
     intake: () => ({ kind: 'scheduled', reasonForVisit: input.reason, providerId: slot.providerId }),
     create: (intakeId, sso, signal) =>
       deps.vsee.createAppointment(
@@ -104,7 +105,14 @@ function bookingRecipe(
 export async function bookAppointment(
   deps: ClinicDeps,
   ctx: PatientContext,
-  input: { launchKey: string; slot: SlotChoice; reason?: string; timezone?: string },
+  input: {
+    launchKey: string;
+    slot: SlotChoice;
+    reason?: string;
+    timezone?: string;
+    /** The chosen visit type's description, kept on the row for its page and emails. */
+    visitType?: string;
+  },
 ): Promise<VisitRecord> {
   const signal = flowDeadline();
   const sso = ssoOnce(deps, ctx, signal);

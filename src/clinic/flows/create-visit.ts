@@ -31,6 +31,8 @@ export interface VisitRecipe {
   details?(visit: VseeVisit): Partial<CreatedVisit>;
   /** Known before VSee is asked (the chosen slot), so even a lost answer leaves it on the row. */
   slot?: { startsAt: number; endsAt: number };
+  /** The visit type the patient chose (its description), kept on the row with the slot. */
+  visitType?: string;
 }
 
 /**
@@ -81,6 +83,7 @@ export async function createVisit(
       memberId: session.userId,
       startsAt: recipe.slot?.startsAt,
       endsAt: recipe.slot?.endsAt,
+      visitType: recipe.visitType,
     });
     let visit: VseeVisit;
     try {
