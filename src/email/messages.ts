@@ -105,7 +105,7 @@ export function appointmentConfirmationEmail(
     greeting: greeting(w, firstName),
     paragraphs: [
       t('mail.confirmation.text', { when, provider }),
-      ...(visitType ? [t('mail.confirmation.visitType', { type: visitType })] : []),
+      ...(visitType ? [t('mail.visitType', { type: visitType })] : []),
       t('mail.confirmation.howToJoin'),
       t('mail.confirmation.calendar'),
     ],
@@ -126,12 +126,16 @@ export function appointmentReminderEmail(
   appointment: AppointmentDetails,
 ): EmailMessage {
   const { t } = w;
-  const { when, provider } = appointment;
+  const { when, provider, visitType } = appointment;
   return composeEmail({
     ...base(w, to),
     subject: t('mail.reminder.subject', { when }),
     greeting: greeting(w, firstName),
-    paragraphs: [t('mail.reminder.text', { when, provider }), t('mail.reminder.howToJoin')],
+    paragraphs: [
+      t('mail.reminder.text', { when, provider }),
+      ...(visitType ? [t('mail.visitType', { type: visitType })] : []),
+      t('mail.reminder.howToJoin'),
+    ],
     action: { label: t('mail.reminder.action'), url: `${s.publicUrl}/appointments/${appointment.visitId}` },
     footnotes: [t('mail.remindersOff')],
   });

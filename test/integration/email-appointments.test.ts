@@ -57,6 +57,8 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
     expect(mail).toBeDefined();
     expect(linkIn(mail, '/appointments/')).toBe(`${PUBLIC_URL}/appointments/${visitId}`);
     expect(mail.text).toContain(slot.provider);
+    // One visit type at this clinic: no type step, and no type named.
+    expect(mail.text).not.toContain('Visit type');
     const ics = mail.attachments.find((a) => a.filename === 'appointment.ics')!.content.toString('utf8');
     expect(ics).toContain('METHOD:PUBLISH');
     expect(ics).toContain('BEGIN:VALARM');
@@ -73,6 +75,12 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
 
   it('reminders go out once per offset, at once when booked inside one, never for a cancelled one', async () => {
     const { fields, visitId, slot } = await bookFirstSlot();
+    // As if booked where the clinic offers several types (test/integration/visit-types.test.ts).
+    await h.testDb.db
+      .updateTable('visits')
+      .set({ visit_type: 'Follow-up (30 min)' })
+      .where('id', '=', visitId)
+      .execute();
     const reminders = () => mailsTo(fields.email).filter((m) => /^Reminder/.test(m.subject ?? ''));
     const at = (secondsBefore: number) => new Date((slot.start - secondsBefore) * 1000);
 
@@ -89,6 +97,7 @@ describe('appointment emails: confirmation and reminders (real sandbox, real SMT
     while (reminders().length < 1 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
     const reminder = reminders()[0]!;
     expect(linkIn(reminder, '/appointments/')).toBe(`${PUBLIC_URL}/appointments/${visitId}`);
+    expect(reminder.text).toContain('Visit type: Follow-up (30 min).');
     await sender.drainOnce();
     expect(reminders()).toHaveLength(1);
 
