@@ -126,15 +126,6 @@ export async function startSilentTcpServer(): Promise<{ port: number; close(): P
   };
 }
 
-/** A loopback port with nothing listening on it (connecting gives ECONNREFUSED). */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await listen(server);
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export interface TlsMaterial {
   key: string;
   cert: string;

@@ -19,7 +19,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
 }
 
-/** VSee settings for tests that never reach VSee (nothing listens on port 9, the discard port). */
+/** VSee settings for tests that never reach VSee (nothing listens on port 9: NOTHING_LISTENS_PORT). */
 export const UNREACHABLE_VSEE: VseeSettings = {
   apiUrl: 'http://127.0.0.1:9/vc/next/api_v3/',
   clinicUrl: 'http://127.0.0.1:9/vc/next/',

@@ -1,5 +1,12 @@
 import { createServer } from 'node:net';
 
+/**
+ * A loopback port nothing listens on, ever: 9, the discard port, which no test or service here
+ * binds. For "the other side is down": a port closed a moment ago is not that, since another
+ * process on a busy machine may take it (an ephemeral port) before the test connects.
+ */
+export const NOTHING_LISTENS_PORT = 9;
+
 /** A loopback port nothing listens on right now (for a process or server the test starts itself). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

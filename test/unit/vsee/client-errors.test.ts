@@ -2,7 +2,8 @@ import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import pino from 'pino';
 import { VseeClient, VseeError, flowDeadline, isVseeError } from '../../../src/vsee';
-import { closedPort, startFakeVsee, type FakeVsee, type ScriptedAnswer } from '../../helpers/fake-vsee-http';
+import { startFakeVsee, type FakeVsee, type ScriptedAnswer } from '../../helpers/fake-vsee-http';
+import { NOTHING_LISTENS_PORT } from '../../helpers/waiting';
 import { CANARY, settingsFor, ssoJson, thrown } from './support';
 
 const patient = { code: 'acct-1', firstName: CANARY.patientName, lastName: 'Smith', dob: '1990-01-01' };
@@ -108,8 +109,7 @@ describe('VseeClient failures', () => {
   });
 
   it('when nothing listens on the port, the error is unavailable with only the error code as cause', async () => {
-    const port = await closedPort();
-    const offline = new VseeClient(settingsFor(`http://127.0.0.1:${port}/vc/next/api_v3/`));
+    const offline = new VseeClient(settingsFor(`http://127.0.0.1:${NOTHING_LISTENS_PORT}/vc/next/api_v3/`));
     try {
       const error = await thrown(() => offline.ssoLogin(patient));
       expect(error).toMatchObject({ kind: 'unavailable', cause: { code: 'ECONNREFUSED' } });
