@@ -19,6 +19,18 @@ export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
 }
 
+/** The VSEE_* settings that point a portal (its config or its process) at this clinic. */
+export function vseeEnv(vsee: VseeSettings): Record<string, string> {
+  return {
+    VSEE_API_URL: vsee.apiUrl,
+    VSEE_CLINIC_URL: vsee.clinicUrl,
+    VSEE_ACCOUNT_CODE: vsee.accountCode,
+    VSEE_API_KEY: vsee.apiKey,
+    VSEE_API_SECRET: vsee.apiSecret,
+    VSEE_ROOM_CODE: vsee.roomCode,
+  };
+}
+
 /** VSee settings for tests that never reach VSee (nothing listens on port 9: NOTHING_LISTENS_PORT). */
 export const UNREACHABLE_VSEE: VseeSettings = {
   apiUrl: 'http://127.0.0.1:9/vc/next/api_v3/',

@@ -20,8 +20,8 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH ?? '',
-      DATABASE_URL: `sqlite:${join(mkdtempSync(join(tmpdir(), 'portal-')), 'portal.db')}`,
       ...env,
+      DATABASE_URL: env.DATABASE_URL ?? `sqlite:${join(mkdtempSync(join(tmpdir(), 'portal-')), 'portal.db')}`,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -48,6 +48,7 @@ export function spawnServer(env: Record<string, string>): ServerProcess {
  */
 export async function startServerOnFreePorts(
   envFor: (port: number, sandboxPort: number) => Record<string, string>,
+  // Generous: tsx compiles the whole app on a shared, busy machine.
   timeoutMs = 45_000,
 ): Promise<ServerProcess & { port: number; sandboxPort: number }> {
   for (let attempt = 1; ; attempt++) {

@@ -9,6 +9,7 @@ import { loadConfig } from '../../src/config';
 import { logBootChecks } from '../../src/ops/doctor/run-checks';
 import { type RunningSandbox, SANDBOX_CREDENTIALS, startSandbox } from '../../src/sandbox';
 import { capturingLogger } from '../helpers/logs';
+import { vseeEnv } from '../helpers/portal';
 
 const ROOT = join(__dirname, '../..');
 
@@ -45,12 +46,7 @@ describe('npm run doctor against the sandbox', () => {
       SMTP_URL: 'smtp://127.0.0.1:9',
       SESSION_SECRET: randomBytes(32).toString('hex'),
       DATABASE_URL: databaseUrl,
-      VSEE_API_URL: sandbox.vsee.apiUrl,
-      VSEE_CLINIC_URL: sandbox.vsee.clinicUrl,
-      VSEE_ACCOUNT_CODE: sandbox.vsee.accountCode,
-      VSEE_API_KEY: sandbox.vsee.apiKey,
-      VSEE_API_SECRET: sandbox.vsee.apiSecret,
-      VSEE_ROOM_CODE: sandbox.vsee.roomCode,
+      ...vseeEnv(sandbox.vsee),
       VSEE_ADMIN_TOKEN: SANDBOX_CREDENTIALS.adminToken,
       VSEE_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
     };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { type RunningSandbox, startSandbox } from '../../src/sandbox';
 import { csrfFrom, sessionCookie } from '../helpers/html';
-import { newPatient } from '../helpers/portal';
+import { newPatient, vseeEnv } from '../helpers/portal';
 import { spawnServer, untilListening } from '../helpers/server-process';
 import { freePort, until } from '../helpers/waiting';
 
@@ -32,12 +32,7 @@ describe('a portal process killed (kill -9) in the middle of a launch, restarted
       PUBLIC_URL: base,
       DATABASE_URL: database,
       SESSION_SECRET: 'process-death-test-secret-0123456789abcdef',
-      VSEE_API_URL: sandbox.vsee.apiUrl,
-      VSEE_CLINIC_URL: sandbox.vsee.clinicUrl,
-      VSEE_ACCOUNT_CODE: sandbox.vsee.accountCode,
-      VSEE_API_KEY: sandbox.vsee.apiKey,
-      VSEE_API_SECRET: sandbox.vsee.apiSecret,
-      VSEE_ROOM_CODE: sandbox.vsee.roomCode,
+      ...vseeEnv(sandbox.vsee),
       // A launch left in progress by a dead process is taken over after 1 s (30 s by default).
       LAUNCH_TAKEOVER_SECONDS: '1',
     });

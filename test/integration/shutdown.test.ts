@@ -12,17 +12,13 @@ describe('graceful shutdown of the real server process (docs/security.md R1)', (
   });
 
   it('on SIGTERM with keep-alive clients: /readyz turns 503 at once, a launch in progress still gets its 302, and the process exits 0 well within the drain timeout', async () => {
-    // Generous: tsx compiles the whole app on a shared, busy machine.
-    const server = await startServerOnFreePorts(
-      (port, sandboxPort) => ({
-        PORT: String(port),
-        PUBLIC_URL: `http://127.0.0.1:${port}`,
-        SANDBOX_PORT: String(sandboxPort),
-        SESSION_SECRET: 'shutdown-test-secret-0123456789abcdef',
-        SHUTDOWN_DELAY_SECONDS: '1',
-      }),
-      45_000,
-    );
+    const server = await startServerOnFreePorts((port, sandboxPort) => ({
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      SANDBOX_PORT: String(sandboxPort),
+      SESSION_SECRET: 'shutdown-test-secret-0123456789abcdef',
+      SHUTDOWN_DELAY_SECONDS: '1',
+    }));
     child = server.child;
     const { exited, sandboxPort } = server;
     const base = `http://127.0.0.1:${server.port}`;

@@ -5,7 +5,7 @@ import type { VseeSettings } from '../../src/config';
 import { type ClinicHarness, patientOf, startClinic, walkinForm } from '../helpers/clinic';
 import { openTestDb, type TestDb } from '../helpers/databases';
 import { csrfFrom } from '../helpers/html';
-import { buildPortal, csrfOf, newPatient, testConfig } from '../helpers/portal';
+import { buildPortal, csrfOf, newPatient, testConfig, vseeEnv } from '../helpers/portal';
 
 // docs/security.md S3 (the __Host- cookie) and S4 (trust proxy by hop count), as in production: one
 // TLS-terminating proxy in front, which sets X-Forwarded-Proto and appends the client to X-Forwarded-For.
@@ -30,12 +30,7 @@ function productionConfig() {
     REQUIRE_VERIFIED_EMAIL: 'off',
     TRUST_PROXY: '1',
     PUBLIC_URL: 'https://portal.example.test',
-    VSEE_API_URL: CLINIC.apiUrl,
-    VSEE_CLINIC_URL: CLINIC.clinicUrl,
-    VSEE_ACCOUNT_CODE: CLINIC.accountCode,
-    VSEE_API_KEY: CLINIC.apiKey,
-    VSEE_API_SECRET: CLINIC.apiSecret,
-    VSEE_ROOM_CODE: CLINIC.roomCode,
+    ...vseeEnv(CLINIC),
   });
 }
 
