@@ -9,6 +9,7 @@ import { createMailTransport } from './email/transport';
 import { ReminderScheduler } from './reminders/scheduler';
 import { TombstoningRedisStore } from './portal/redis-session-store';
 import { DbSessionStore } from './portal/session-store';
+import { listenProblem } from './ops/listen-problem';
 import { Metrics } from './ops/metrics';
 import { connectRedis, type RedisClient } from './redis';
 import type { RunningSandbox } from './sandbox';
@@ -84,7 +85,10 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
         logger,
         webhook,
         devIdentityProvider(config),
-      );
+      ).catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).syscall !== 'listen') throw error;
+        throw new Error(listenProblem(error, 'SANDBOX_PORT', config.sandboxPort));
+      });
       sandbox = running;
       closers.push(() => running.close());
     }

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { loadOrCreateDevSecret } from './dev-secret';
 import { createMetricsServer } from './ops/metrics-server';
 import { logBootChecks } from './ops/doctor/run-checks';
+import { listenProblem } from './ops/listen-problem';
 import { openRuntime } from './runtime';
 import { createLogger } from './web/logger';
 
@@ -23,14 +24,6 @@ function listen(server: Server, port: number): Promise<void> {
       resolve();
     });
   });
-}
-
-function listenProblem(error: unknown, key: string, port: number): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'EADDRINUSE') return `${key}: port ${port} is already in use (another portal or program?)`;
-  if (code === 'EACCES')
-    return `${key}: not allowed to listen on port ${port} (ports below 1024 need privileges)`;
-  return `${key}: cannot listen on port ${port} (${code ?? String(error)})`;
 }
 
 async function main(): Promise<void> {

@@ -29,9 +29,23 @@ describe('no silent traps at boot', () => {
     const taken = await listening();
     const port = (taken.address() as { port: number }).port;
     try {
-      const run = spawnServer({ PORT: String(port), SANDBOX_PORT: String(await freePort()) });
+      // SANDBOX_PORT 0: the built-in sandbox takes any free port, so only PORT can be in the way.
+      const run = spawnServer({ PORT: String(port), SANDBOX_PORT: '0' });
       expect(await run.exited).toBe(1);
       expect(run.output().stderr).toContain(`PORT: port ${port} is already in use`);
+      expect(run.output().stdout).not.toContain('listening');
+    } finally {
+      taken.close();
+    }
+  }, 60_000);
+
+  it('a sandbox port already in use exits 1 naming SANDBOX_PORT', async () => {
+    const taken = await listening();
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const run = spawnServer({ PORT: '0', SANDBOX_PORT: String(port) });
+      expect(await run.exited).toBe(1);
+      expect(run.output().stderr).toContain(`SANDBOX_PORT: port ${port} is already in use`);
       expect(run.output().stdout).not.toContain('listening');
     } finally {
       taken.close();
@@ -75,7 +89,7 @@ describe('no silent traps at boot', () => {
     const run = spawnServer({
       PORT: String(port),
       METRICS_PORT: String(metricsPort),
-      SANDBOX_PORT: String(await freePort()),
+      SANDBOX_PORT: '0',
       SESSION_SECRET: STRONG_SECRET,
     });
     try {
