@@ -1,8 +1,9 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import { Pool, types } from 'pg';
+import { GroupCommitSqliteDialect } from './group-commit';
 import type { Database } from './schema';
 
 export type Db = Kysely<Database>;
@@ -44,7 +45,7 @@ export function openDb(url: string, options: DbOptions = {}): Db {
     database.pragma('busy_timeout = 5000');
     database.pragma('foreign_keys = ON');
     database.pragma(`synchronous = ${options.sqliteSynchronous === 'full' ? 'FULL' : 'NORMAL'}`);
-    return new Kysely<Database>({ dialect: new SqliteDialect({ database: reusingStatements(database) }) });
+    return new Kysely<Database>({ dialect: new GroupCommitSqliteDialect(database) });
   }
   const pool = new Pool({
     connectionString: url,
@@ -54,27 +55,6 @@ export function openDb(url: string, options: DbOptions = {}): Db {
     ...(options.searchPath ? { options: `-c search_path=${options.searchPath}` } : {}),
   });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-}
-
-// Kysely's SQLite driver prepares every query anew, and preparing (parsing and planning) costs more
-// than running one of our small indexed queries. The same few SQL texts recur, so keep their
-// statements. Safe: Kysely runs one query at a time on the connection. Capped against unusual texts.
-const MAX_CACHED_STATEMENTS = 500;
-
-function reusingStatements(database: SQLite.Database) {
-  const statements = new Map<string, SQLite.Statement>();
-  return {
-    close: () => database.close(),
-    prepare: (text: string) => {
-      let statement = statements.get(text);
-      if (!statement) {
-        statement = database.prepare(text);
-        if (statements.size >= MAX_CACHED_STATEMENTS) statements.clear();
-        statements.set(text, statement);
-      }
-      return statement;
-    },
-  };
 }
 
 /**
