@@ -49,6 +49,19 @@ const ROW_READ = /^\s*(select|with)\b/i;
 // same few SQL texts recur: their statements are kept. Capped against unusual texts.
 const MAX_CACHED_STATEMENTS = 500;
 
+/** One per query or transaction; what tells a transaction's own statements from everyone else's. */
+class GroupCommitConnection implements DatabaseConnection {
+  constructor(private readonly driver: GroupCommitDriver) {}
+
+  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    return this.driver.execute(this, query) as Promise<QueryResult<R>>;
+  }
+
+  streamQuery<R>(query: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    return this.driver.stream(this, query) as AsyncIterableIterator<QueryResult<R>>;
+  }
+}
+
 class GroupCommitDriver implements Driver {
   private readonly statements = new Map<string, SQLite.Statement>();
   private group: Grouped[] | undefined;
@@ -63,12 +76,7 @@ class GroupCommitDriver implements Driver {
   async init(): Promise<void> {}
 
   async acquireConnection(): Promise<DatabaseConnection> {
-    const connection: DatabaseConnection = {
-      executeQuery: <R>(query: CompiledQuery) => this.execute(connection, query) as Promise<QueryResult<R>>,
-      streamQuery: <R>(query: CompiledQuery) =>
-        this.stream(connection, query) as AsyncIterableIterator<QueryResult<R>>,
-    };
-    return connection;
+    return new GroupCommitConnection(this);
   }
 
   async releaseConnection(): Promise<void> {}
@@ -110,7 +118,7 @@ class GroupCommitDriver implements Driver {
     this.releaseOwner();
   }
 
-  private execute(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<unknown>> {
+  execute(connection: DatabaseConnection, query: CompiledQuery): Promise<QueryResult<unknown>> {
     if (this.owner === connection) return Promise.resolve(this.run(this.prepare(query.sql), query));
     if (this.owner) return this.ownerDone.then(() => this.execute(connection, query));
     const statement = this.prepare(query.sql);
@@ -178,12 +186,13 @@ class GroupCommitDriver implements Driver {
     this.commitTimer = undefined;
   }
 
-  private async *stream(connection: DatabaseConnection, query: CompiledQuery) {
-    while (this.owner && this.owner !== connection) await this.ownerDone;
-    this.commitGroup();
-    for (const row of this.prepare(query.sql).iterate(...(query.parameters as unknown[]))) {
-      yield { rows: [row] };
-    }
+  /**
+   * Rows read all at once, then handed out one by one: a cursor left open between them would make
+   * every other request's statement fail (one connection runs one statement at a time).
+   */
+  async *stream(connection: DatabaseConnection, query: CompiledQuery) {
+    const { rows } = await this.execute(connection, query);
+    for (const row of rows) yield { rows: [row] };
   }
 
   private run(statement: SQLite.Statement, query: CompiledQuery): QueryResult<unknown> {

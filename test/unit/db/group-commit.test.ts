@@ -97,6 +97,16 @@ describe('SQLite group commit', () => {
     await write;
   });
 
+  it('streams rows only once the open group is committed', async () => {
+    const write = insertSession('s');
+    const streamed: Array<{ sid: string; committed: number }> = [];
+    for await (const row of db.selectFrom('sessions').select('sid').where('sid', '=', 's').stream()) {
+      streamed.push({ sid: row.sid, committed: seen('s').n });
+    }
+    expect(streamed).toEqual([{ sid: 's', committed: 1 }]);
+    await write;
+  });
+
   it('gives a transaction the database to itself: an open group commits first, others wait for it', async () => {
     const before = insertSession('before');
     const order: string[] = [];
