@@ -45,6 +45,14 @@ const warmup = num('warmup');
 // same work whatever else the machine is doing (a timed run on a busy box counts fewer presses).
 const measured: RunLength = num('requests') > 0 ? { requests: num('requests') } : seconds;
 
+/** What --database-url chose, as the report names it. */
+function databaseLabel(): string {
+  const url = flags['database-url'] ?? '';
+  const synchronous = `synchronous=${flags['sqlite-synchronous']}`;
+  if (!url) return `SQLite file (${synchronous})`;
+  if (url === 'sqlite::memory:') return `SQLite in memory (${synchronous})`;
+  return url.startsWith('sqlite:') ? `SQLite ${url.slice('sqlite:'.length)} (${synchronous})` : 'PostgreSQL';
+}
 const ms = (v: number) => `${v.toFixed(1)} ms`;
 const line = (name: string, r: LoadResult) =>
   `${name.padEnd(22)} ${r.rps.toFixed(0).padStart(8)} ${ms(r.p50).padStart(9)} ${ms(r.p99).padStart(9)} ${String(r.errors).padStart(7)} ${String(r.requests).padStart(9)}`;
@@ -219,7 +227,7 @@ async function main(): Promise<void> {
         .map((l) => l.toFixed(2))
         .join(' ')} at the end`,
       `patients (connections) ${patients}, ${typeof measured === 'number' ? `${seconds} s` : `${measured.requests} presses`} per run, upstream latency ${latency} ms per VSee call (chain ${chain} ms),` +
-        ` VSee pool ${pool}, database ${flags['database-url'] ? 'PostgreSQL' : `SQLite file (synchronous=${flags['sqlite-synchronous']})`}, sessions in ${flags['redis-url'] ? 'Redis' : 'the database'}`,
+        ` VSee pool ${pool}, database ${databaseLabel()}, sessions in ${flags['redis-url'] ? 'Redis' : 'the database'}`,
       '',
       `${'See a doctor now'.padEnd(22)} ${'req/s'.padStart(8)} ${'p50'.padStart(9)} ${'p99'.padStart(9)} ${'errors'.padStart(7)} ${'requests'.padStart(9)}`,
       line('floor (node:http)', floorResult),
