@@ -25,32 +25,26 @@ function listening(port = 0): Promise<Server> {
 }
 
 describe('no silent traps at boot', () => {
-  it('a port already in use exits 1 naming PORT, and never says "listening"', async () => {
-    const taken = await listening();
-    const port = (taken.address() as { port: number }).port;
-    try {
-      // SANDBOX_PORT 0: the built-in sandbox takes any free port, so only PORT can be in the way.
-      const run = spawnServer({ PORT: String(port), SANDBOX_PORT: '0' });
-      expect(await run.exited).toBe(1);
-      expect(run.output().stderr).toContain(`PORT: port ${port} is already in use`);
-      expect(run.output().stdout).not.toContain('listening');
-    } finally {
-      taken.close();
-    }
-  }, 60_000);
-
-  it('a sandbox port already in use exits 1 naming SANDBOX_PORT', async () => {
-    const taken = await listening();
-    const port = (taken.address() as { port: number }).port;
-    try {
-      const run = spawnServer({ PORT: '0', SANDBOX_PORT: String(port) });
-      expect(await run.exited).toBe(1);
-      expect(run.output().stderr).toContain(`SANDBOX_PORT: port ${port} is already in use`);
-      expect(run.output().stdout).not.toContain('listening');
-    } finally {
-      taken.close();
-    }
-  }, 60_000);
+  // The other port is 0 (any free port), so only the taken one can be in the way.
+  it.each([
+    ['PORT', 'SANDBOX_PORT'],
+    ['SANDBOX_PORT', 'PORT'],
+  ])(
+    'a %s already in use exits 1 naming it, and never says "listening"',
+    async (key, otherKey) => {
+      const taken = await listening();
+      const port = (taken.address() as { port: number }).port;
+      try {
+        const run = spawnServer({ [key]: String(port), [otherKey]: '0' });
+        expect(await run.exited).toBe(1);
+        expect(run.output().stderr).toContain(`${key}: port ${port} is already in use`);
+        expect(run.output().stdout).not.toContain('listening');
+      } finally {
+        taken.close();
+      }
+    },
+    60_000,
+  );
 
   it.each([
     [{ SESSION_SECRET: STRONG_SECRET, ...REAL_VSEE }, 'PUBLIC_URL: required in production'],
